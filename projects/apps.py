@@ -1,0 +1,10 @@
+"""Project holders and their pipeline."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Project holders")
+    default_auto_field = "django.db.models.BigAutoField"

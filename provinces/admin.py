@@ -1,0 +1,104 @@
+"""Django admin for territories (with import/export) and the programme's provinces."""
+
+from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from provinces.models import Cercle, Commune, Membership, Province, ProvinceProgramme, Region
+
+TERRITORY_FIELDS = (
+    "code",
+    "name_fr",
+    "name_ar",
+    "population",
+    "population_men",
+    "population_women",
+    "youth_men",
+    "youth_women",
+    "households",
+)
+
+
+class RegionResource(resources.ModelResource):
+    class Meta:
+        model = Region
+        import_id_fields = ("code",)
+        fields = TERRITORY_FIELDS
+        skip_unchanged = True
+
+
+class ProvinceResource(resources.ModelResource):
+    class Meta:
+        model = Province
+        import_id_fields = ("code",)
+        fields = (*TERRITORY_FIELDS, "region", "kind", "activity_rate", "unemployment_rate")
+        skip_unchanged = True
+
+
+class CercleResource(resources.ModelResource):
+    class Meta:
+        model = Cercle
+        import_id_fields = ("code",)
+        fields = (*TERRITORY_FIELDS, "province")
+        skip_unchanged = True
+
+
+class CommuneResource(resources.ModelResource):
+    class Meta:
+        model = Commune
+        import_id_fields = ("code",)
+        fields = (*TERRITORY_FIELDS, "province", "cercle", "kind")
+        skip_unchanged = True
+
+
+class TerritoryAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name_fr", "name_ar", "population"]
+    search_fields = ["code", "name_fr", "name_ar"]
+    list_per_page = 50
+
+
+@admin.register(Region)
+class RegionAdmin(TerritoryAdmin):
+    resource_classes = [RegionResource]
+
+
+@admin.register(Province)
+class ProvinceAdmin(TerritoryAdmin):
+    resource_classes = [ProvinceResource]
+    list_display = [*TerritoryAdmin.list_display, "kind", "region"]
+    list_filter = ["kind", "region"]
+    list_select_related = ["region"]
+
+
+@admin.register(Cercle)
+class CercleAdmin(TerritoryAdmin):
+    resource_classes = [CercleResource]
+    list_display = [*TerritoryAdmin.list_display, "province"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(TerritoryAdmin):
+    resource_classes = [CommuneResource]
+    list_display = [*TerritoryAdmin.list_display, "kind", "province", "cercle"]
+    list_filter = ["kind"]
+    list_select_related = ["province", "cercle"]
+    autocomplete_fields = ["province", "cercle"]
+
+
+@admin.register(ProvinceProgramme)
+class ProvinceProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["province", "is_active", "started_on", "operator"]
+    list_select_related = ["province"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "province"]
+    list_filter = ["role"]
+    list_select_related = ["user", "province"]
+    autocomplete_fields = ["user", "province"]
+    readonly_fields = ["version"]

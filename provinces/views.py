@@ -1,0 +1,180 @@
+"""Province pages: the province overview, its communes, its programme record and its history."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, TemplateView, UpdateView
+
+from provinces import selectors
+from provinces.access import (
+    Perm,
+    access_object,
+    access_province,
+    has_global_perm,
+    perms_in,
+    provinces_for_user,
+    require_global_perm,
+)
+from provinces.forms import ProgrammeCreateForm, ProgrammeForm
+from provinces.models import Commune, Province, ProvinceProgramme
+from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+
+CURRENT_PROVINCE_SESSION_KEY = "current_province"
+
+
+class ProvinceMixin:
+    """Loads `self.province` from the URL's HCP code through the access layer."""
+
+    required_perm = Perm.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        self.province = access_province(
+            user=request.user, code=kwargs["code"], perm=self.required_perm
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["province"] = self.province
+        ctx["perms_here"] = perms_in(self.request.user, self.province)
+        return ctx
+
+
+class ProvinceListView(TemplateView):
+    """The provinces a user may open; administrators see all 83 and can start the programme."""
+
+    template_name = "provinces/province_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        manage = has_global_perm(user, Perm.MANAGE)
+        qs = provinces_for_user(user, programme_only=not manage).select_related("programme")
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(Q(name_fr__icontains=q) | Q(name_ar__icontains=q) | Q(code__startswith=q))
+        status = self.request.GET.get("status", "")
+        if status == "active":
+            qs = qs.filter(programme__is_active=True)
+        elif status == "none":
+            qs = qs.filter(programme__isnull=True)
+        page = Paginator(qs.order_by("region__code", "code"), 30).get_page(self.request.GET.get("page"))
+        ctx.update(page_obj=page, q=q, status=status, can_manage=manage)
+        return ctx
+
+
+class ProvinceDetailView(ProvinceMixin, TemplateView):
+    template_name = "provinces/province_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["summary"] = selectors.province_summary(self.province)
+        ctx["cercles"] = self.province.cercles.order_by("code")
+        ctx["team"] = selectors.province_team(self.province)
+        return ctx
+
+
+class CommuneListView(ProvinceMixin, TemplateView):
+    template_name = "provinces/commune_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        kind = self.request.GET.get("kind", "")
+        qs = selectors.communes_of(self.province, search=q, kind=kind)
+        ctx["page_obj"] = Paginator(qs, 25).get_page(self.request.GET.get("page"))
+        ctx.update(q=q, kind=kind, kinds=Commune.Kind.choices)
+        return ctx
+
+
+class ProgrammeMixin:
+    """Loads the provincial programme record through the access layer."""
+
+    required_perm = Perm.VIEW
+
+    def get_object(self, queryset=None):
+        return access_object(
+            ProvinceProgramme.objects.select_related("province"),
+            user=self.request.user,
+            perm=self.required_perm,
+            province__code=self.kwargs["code"],
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["province"] = self.object.province
+        return ctx
+
+
+class ProgrammeUpdateView(ProgrammeMixin, SafeUpdateMixin, UpdateView):
+    required_perm = Perm.VALIDATE
+    form_class = ProgrammeForm
+    template_name = "provinces/programme_form.html"
+
+    def get_success_url(self):
+        return reverse("provinces:detail", args=[self.object.province.code])
+
+
+class ProgrammeHistoryView(ProgrammeMixin, HistoryMixin, TemplateView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["back_url"] = reverse("provinces:detail", args=[self.object.province.code])
+        ctx["title"] = _("History of the programme in %(province)s") % {
+            "province": self.object.province
+        }
+        return ctx
+
+
+class ProgrammeCreateView(SafeCreateMixin, CreateView):
+    """Administrators start the programme in a province."""
+
+    form_class = ProgrammeCreateForm
+    template_name = "provinces/programme_form.html"
+    success_message = _("The programme is now set up in this province.")
+
+    def dispatch(self, request, *args, **kwargs):
+        require_global_perm(request.user, Perm.MANAGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("provinces:detail", args=[self.object.province.code])
+
+
+class SwitchProvinceView(View):
+    """Remember the province a user with several provinces is working in."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        province = access_province(user=request.user, code=request.POST.get("province", ""))
+        request.session[CURRENT_PROVINCE_SESSION_KEY] = province.code
+        messages.info(request, _("You are now working in %(province)s.") % {"province": province})
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("provinces:detail", args=[province.code])
+        return HttpResponseRedirect(target)
+
+
+def pick_current(provinces: list[Province], session) -> Province | None:
+    """The province the user last switched to, if still among theirs, else their first."""
+    code = session.get(CURRENT_PROVINCE_SESSION_KEY)
+    for p in provinces:
+        if p.code == code:
+            return p
+    return provinces[0] if provinces else None
+
+
+def my_province_redirect(request):
+    provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
+    province = pick_current(provinces, request.session)
+    if province is None:
+        return redirect("home")
+    return redirect("provinces:detail", code=province.code)

@@ -1,0 +1,264 @@
+"""Reusable form and view pieces for records that hold field data.
+
+`SafeModelForm` carries the record's version (optimistic locking) or, for a new record, a
+submission id (idempotent creation). `SafeCreateMixin` and `SafeUpdateMixin` call the
+services in `targa.records`; `HistoryMixin` renders a record's "Historique" page.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms.models import model_to_dict
+from django.http import HttpResponseRedirect
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targa.records import CONFLICT_MESSAGE, EditConflict, record_create, record_update
+
+
+class SafeModelForm(forms.ModelForm):
+    """A ModelForm that knows the version it was opened at and its own submission id."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+            del self.fields["submission_id"]
+        else:
+            self.fields["submission_id"].initial = uuid.uuid4()
+            del self.fields["version"]
+
+
+def form_invalid_with(view, form, error: ValidationError):
+    """Show a model validation error (e.g. a constraint on a field the form lacks) on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+    return view.form_invalid(form)
+
+
+class SafeCreateMixin:
+    """CreateView behaviour: one record per submission id, saved through `record_create`."""
+
+    already_saved_message = gettext_lazy("This form had already been saved; nothing was added twice.")
+    success_message = gettext_lazy("Saved.")
+
+    def prepare_instance(self, instance: models.Model) -> None:
+        """Set what the form does not carry (the province, the parent record…)."""
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        self.prepare_instance(instance)
+        try:
+            result = record_create(
+                instance=instance,
+                by=self.request.user,
+                submission_id=form.cleaned_data.get("submission_id"),
+            )
+        except ValidationError as error:
+            return form_invalid_with(self, form, error)
+        self.object = result.instance
+        if result.created:
+            form.save_m2m()
+            messages.success(self.request, self.success_message)
+        else:
+            messages.info(self.request, self.already_saved_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SafeUpdateMixin:
+    """UpdateView behaviour: refuse to overwrite a record someone saved in the meantime."""
+
+    success_message = gettext_lazy("Changes saved.")
+
+    def form_valid(self, form):
+        try:
+            self.object = record_update(
+                instance=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            return form_invalid_with(self, form, error)
+        form.save_m2m()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def conflict(self, form, conflict: EditConflict):
+        when = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
+        form.add_error(
+            None,
+            CONFLICT_MESSAGE
+            % {
+                "user": conflict.changed_by or _("someone"),
+                "time": formats.time_format(when, "H:i") if when else "?",
+            },
+        )
+        # The next save starts from the current version: saving again is a deliberate choice.
+        data = form.data.copy()
+        data["version"] = conflict.current.version
+        form.data = data
+        current = model_to_dict(conflict.current, fields=form._meta.fields)
+        differing = []
+        for name, bound in form.fields.items():
+            if name not in current:
+                continue
+            theirs = bound.prepare_value(current[name])
+            mine = form.cleaned_data.get(name)
+            if _comparable(theirs) != _comparable(bound.prepare_value(mine)):
+                differing.append((bound.label or name, _display(conflict.current, name)))
+        return self.render_to_response(
+            self.get_context_data(form=form, conflict=conflict, conflict_fields=differing)
+        )
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _display(obj: models.Model, name: str) -> str:
+    f = obj._meta.get_field(name)
+    if f.many_to_many:
+        return ", ".join(str(o) for o in getattr(obj, name).all())
+    if f.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    value = getattr(obj, name)
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(formats.localize(value))
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    user: Any
+    kind: str  # "+", "~" or "-"
+    kind_label: str
+    changes: list[Change] = field(default_factory=list)
+
+
+KIND_LABELS = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
+HIDDEN_HISTORY_FIELDS = {"id", "version", "submission_id", "created_at", "updated_at"}
+
+
+def _history_value(record, f: models.Field, related: dict) -> str:
+    raw = getattr(record, f.attname)
+    if raw in (None, ""):
+        return "—"
+    if f.is_relation:
+        return str(related.get((f.related_model, raw), raw))
+    if f.choices:
+        return str(dict(f.flatchoices).get(raw, raw))
+    if isinstance(raw, bool):
+        return _("yes") if raw else _("no")
+    return str(formats.localize(raw))
+
+
+def history_entries(records: list, previous) -> list[HistoryEntry]:
+    """Turn historical records (newest first) into entries listing each field that changed.
+
+    `previous` is the record just older than the last one of `records` (or None), so that the
+    oldest entry on a page can be compared too. Related objects are fetched in one query per
+    related model, not one per row.
+    """
+    if not records:
+        return []
+    model = records[0].instance_type
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN_HISTORY_FIELDS and hasattr(records[0], f.attname)
+    ]
+    chain = [*records, previous] if previous is not None else list(records)
+    wanted: dict[type, set] = {}
+    for f in fields:
+        if f.is_relation:
+            ids = {getattr(r, f.attname) for r in chain} - {None}
+            wanted.setdefault(f.related_model, set()).update(ids)
+    related = {
+        (rel_model, obj.pk): obj
+        for rel_model, ids in wanted.items()
+        for obj in rel_model._default_manager.filter(pk__in=ids)
+    }
+    entries = []
+    for i, record in enumerate(records):
+        older = chain[i + 1] if i + 1 < len(chain) else None
+        entry = HistoryEntry(
+            when=record.history_date,
+            user=record.history_user,
+            kind=record.history_type,
+            kind_label=str(KIND_LABELS[record.history_type]),
+        )
+        if record.history_type != "-":
+            for f in fields:
+                new = _history_value(record, f, related)
+                old = _history_value(older, f, related) if older is not None else "—"
+                if older is None or getattr(older, f.attname) != getattr(record, f.attname):
+                    if record.history_type == "+" and new == "—":
+                        continue
+                    entry.changes.append(Change(str(f.verbose_name).capitalize(), old, new))
+        entries.append(entry)
+    return entries
+
+
+class HistoryMixin:
+    """A view showing one record's history, newest first, paginated.
+
+    The view provides `get_object()` (through the access layer).
+    """
+
+    template_name = "history.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        history = self.object.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        page = Paginator(history, self.paginate_by).get_page(request.GET.get("page"))
+        records = list(page.object_list)
+        previous = None
+        if records:
+            previous = history.filter(
+                models.Q(history_date__lt=records[-1].history_date)
+                | models.Q(
+                    history_date=records[-1].history_date,
+                    history_id__lt=records[-1].history_id,
+                )
+            ).first()
+        context = self.get_context_data(
+            object=self.object, page_obj=page, entries=history_entries(records, previous)
+        )
+        return self.render_to_response(context)

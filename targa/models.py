@@ -1,0 +1,82 @@
+"""The user model (custom from day one) and the reusable base for records that hold field data."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who logs in, by username or e-mail. Roles come from province memberships."""
+
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "submission_id"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("Another user already has this e-mail address."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    # Administrators are those with the admin role in all provinces (see provinces.access);
+    # in Django admin they may do everything, without a separate staff or superuser flag.
+    def _is_programme_admin(self) -> bool:
+        from provinces.access import Perm, has_global_perm
+
+        return self.is_active and has_global_perm(self, Perm.MANAGE)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return self._is_programme_admin() or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self._is_programme_admin() or super().has_module_perms(app_label)
+
+
+class TrackedModel(models.Model):
+    """Base for every model that holds field data.
+
+    - `history`: every create, change and delete is kept with who and when (simple-history).
+    - `version`: optimistic locking; a save that starts from an older version is refused
+      (see `targa.records.record_update`).
+    - `submission_id`: the token of the form that created the record, so that a double click
+      or a resend after a dropped connection creates one record, not two.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["submission_id", "updated_at"])
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def new_submission_id() -> uuid.UUID:
+        return uuid.uuid4()

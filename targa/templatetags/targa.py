@@ -1,0 +1,42 @@
+"""Template helpers: Bootstrap classes on widgets, query strings for pagination."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap(bound_field):
+    """Render a bound field's widget with the Bootstrap class that fits it."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.HiddenInput):
+        return bound_field.as_widget()
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = ""
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    if bound_field.help_text:
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **kwargs):
+    """The current query string with some parameters replaced, e.g. {% query page=2 %}."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
