@@ -1,4 +1,4 @@
-"""The access layer: which provinces a user may see or change, and one door into every scoped object.
+"""The access layer: which provinces a user may see or change; one door into every scoped object.
 
 Every view goes through here (STYLE.md §2–3). Lists use `scope_for_user`; a single object is
 loaded with `access_object`, which answers 404 both for a missing object and for one in a
@@ -149,4 +149,3 @@ def access_province(*, user, code: str, perm: Perm = Perm.VIEW) -> Province:
 def require_global_perm(user, perm: Perm) -> None:
     if not has_global_perm(user, perm):
         raise PermissionDenied
-

@@ -25,9 +25,9 @@ class ProgrammeCreateForm(ProgrammeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Province.objects.filter(
-            programme__isnull=True
-        ).order_by("name_fr")
+        self.fields["province"].queryset = Province.objects.filter(programme__isnull=True).order_by(
+            "name_fr"
+        )
         self.fields["province"].label_from_instance = lambda p: f"{p.name} ({p.code})"
         self.fields["province"].error_messages["invalid_choice"] = _(
             "Choose a province where the programme is not set up yet."

@@ -132,7 +132,9 @@ class ProvinceProgramme(TrackedModel):
         blank=True,
         help_text=_("The NGO that accompanies the province, e.g. TARGA-AIDE."),
     )
-    focal_point = models.CharField(_("focal point at the Province (DAS)"), max_length=200, blank=True)
+    focal_point = models.CharField(
+        _("focal point at the Province (DAS)"), max_length=200, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     province_path = "province"

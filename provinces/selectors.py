@@ -8,9 +8,11 @@ from provinces.models import Commune, Membership, Province
 
 def home_provinces(user) -> list[tuple[Province, frozenset[Perm]]]:
     """The user's provinces where the programme runs, each with what the user may do there."""
-    provinces = provinces_for_user(user).annotate(
-        n_communes=Count("communes", distinct=True)
-    ).order_by("name_fr")
+    provinces = (
+        provinces_for_user(user)
+        .annotate(n_communes=Count("communes", distinct=True))
+        .order_by("name_fr")
+    )
     return [(p, perms_in(user, p)) for p in provinces]
 
 

@@ -58,13 +58,17 @@ class ProvinceListView(TemplateView):
         qs = provinces_for_user(user, programme_only=not manage).select_related("programme")
         q = self.request.GET.get("q", "").strip()
         if q:
-            qs = qs.filter(Q(name_fr__icontains=q) | Q(name_ar__icontains=q) | Q(code__startswith=q))
+            qs = qs.filter(
+                Q(name_fr__icontains=q) | Q(name_ar__icontains=q) | Q(code__startswith=q)
+            )
         status = self.request.GET.get("status", "")
         if status == "active":
             qs = qs.filter(programme__is_active=True)
         elif status == "none":
             qs = qs.filter(programme__isnull=True)
-        page = Paginator(qs.order_by("region__code", "code"), 30).get_page(self.request.GET.get("page"))
+        page = Paginator(qs.order_by("region__code", "code"), 30).get_page(
+            self.request.GET.get("page")
+        )
         ctx.update(page_obj=page, q=q, status=status, can_manage=manage)
         return ctx
 

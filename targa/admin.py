@@ -1,8 +1,8 @@
 """Django admin for users (the in-app pages under /users/ are the everyday tool)."""
 
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from targa.models import User
@@ -15,6 +15,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (None, {"fields": ["phone", "language"]}),
     ]
+
 
 # Roles come from province memberships; Django's groups are not used.
 admin.site.unregister(Group)

@@ -43,8 +43,12 @@ DEMO_USERS = [
         ("05.301", "03.131"),
         "coordinator, Khénifra and Boulemane",
     ),
-    DemoUser("agent.khenifra", "Fatima", "Ouhadi", Role.FIELD_AGENT, ("05.301",), "field agent, Khénifra"),
-    DemoUser("agent.figuig", "Karim", "Benali", Role.FIELD_AGENT, ("02.251",), "field agent, Figuig"),
+    DemoUser(
+        "agent.khenifra", "Fatima", "Ouhadi", Role.FIELD_AGENT, ("05.301",), "field agent, Khénifra"
+    ),
+    DemoUser(
+        "agent.figuig", "Karim", "Benali", Role.FIELD_AGENT, ("02.251",), "field agent, Figuig"
+    ),
     DemoUser("viewer.national", "Nadia", "Berrada", Role.VIEWER, (), "viewer, all provinces"),
 ]
 
@@ -87,7 +91,9 @@ def seed_users() -> list[tuple[DemoUser, User]]:
         if demo.provinces:
             for code in demo.provinces:
                 Membership.objects.get_or_create(
-                    user=user, province=Province.objects.get(code=code), defaults={"role": demo.role}
+                    user=user,
+                    province=Province.objects.get(code=code),
+                    defaults={"role": demo.role},
                 )
         else:
             Membership.objects.get_or_create(user=user, province=None, defaults={"role": demo.role})

@@ -53,11 +53,29 @@ def form_invalid_with(view, form, error: ValidationError):
 class SafeCreateMixin:
     """CreateView behaviour: one record per submission id, saved through `record_create`."""
 
-    already_saved_message = gettext_lazy("This form had already been saved; nothing was added twice.")
+    already_saved_message = gettext_lazy(
+        "This form had already been saved; nothing was added twice."
+    )
     success_message = gettext_lazy("Saved.")
 
     def prepare_instance(self, instance: models.Model) -> None:
         """Set what the form does not carry (the province, the parent record…)."""
+
+    def post(self, request, *args, **kwargs):
+        # A resend of a form that was already saved goes straight to the saved record, before
+        # validation (which could otherwise complain that the record now exists).
+        try:
+            token = uuid.UUID(request.POST.get("submission_id", ""))
+        except ValueError:
+            token = None
+        if token is not None:
+            model = self.get_form_class()._meta.model
+            existing = model._default_manager.filter(submission_id=token).first()
+            if existing is not None:
+                self.object = existing
+                messages.info(request, self.already_saved_message)
+                return HttpResponseRedirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         instance = form.save(commit=False)
@@ -106,7 +124,7 @@ class SafeUpdateMixin:
             CONFLICT_MESSAGE
             % {
                 "user": conflict.changed_by or _("someone"),
-                "time": formats.time_format(when, "H:i") if when else "?",
+                "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
             },
         )
         # The next save starts from the current version: saving again is a deliberate choice.

@@ -92,6 +92,6 @@ def record_delete(*, instance: TrackedModel, by: User) -> None:
 
 
 CONFLICT_MESSAGE = _(
-    "This record was changed by %(user)s at %(time)s, after you opened it. Your input is kept "
+    "This record was changed by %(user)s on %(time)s, after you opened it. Your input is kept "
     "below: compare it with the current values and save again to keep yours."
 )

@@ -33,9 +33,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="registration/password_change.html"
-        ),
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
         name="password_change",
     ),
     path(

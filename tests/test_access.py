@@ -26,7 +26,9 @@ def test_field_agent_sees_only_their_province(users, province_a, province_b):
     assert province_ids_for(agent, Perm.VALIDATE) == set()
 
 
-def test_national_viewer_sees_every_programme_province_but_changes_none(users, province_a, province_b):
+def test_national_viewer_sees_every_programme_province_but_changes_none(
+    users, province_a, province_b
+):
     viewer = users["viewer"]
     assert set(provinces_for_user(viewer)) == {province_a, province_b}
     assert province_ids_for(viewer) is None

@@ -109,8 +109,12 @@ def test_same_submission_creates_one_record(users):
 def test_double_posting_the_create_form_creates_one_record(users):
     client = client_for(users["admin"])
     province = Province.objects.get(code="06.467")
-    data = {"province": province.pk, "is_active": "on", "operator": "TARGA-AIDE",
-            "submission_id": str(uuid.uuid4())}
+    data = {
+        "province": province.pk,
+        "is_active": "on",
+        "operator": "TARGA-AIDE",
+        "submission_id": str(uuid.uuid4()),
+    }
     first = client.post(reverse("provinces:programme_create"), data)
     second = client.post(reverse("provinces:programme_create"), data, follow=True)
     assert first.status_code == 302

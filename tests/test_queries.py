@@ -1,0 +1,73 @@
+"""Query counts are pinned on every list and page, at sizes that would expose N+1 queries."""
+
+import pytest
+from django.urls import reverse
+
+from provinces.models import Membership, Province, ProvinceProgramme, Role
+from targa.records import record_update
+from tests.conftest import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_users(province_a, province_b):
+    for i in range(40):
+        user = make_user(f"user.{i:02d}")
+        Membership.objects.create(user=user, province=province_a, role=Role.FIELD_AGENT)
+        Membership.objects.create(user=user, province=province_b, role=Role.VIEWER)
+
+
+@pytest.fixture
+def all_programmes(db):
+    for province in Province.objects.filter(programme__isnull=True)[:30]:
+        ProvinceProgramme.objects.create(province=province)
+
+
+def test_home_queries(users, all_programmes, django_assert_max_num_queries):
+    client = client_for(users["viewer"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count('class="card h-100 shadow-sm"') == 32
+
+
+def test_province_list_queries_for_admin(users, all_programmes, django_assert_max_num_queries):
+    client = client_for(users["admin"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("provinces:list"))
+    assert response.context["page_obj"].paginator.count == 83
+
+
+def test_province_detail_queries(users, province_a, many_users, django_assert_max_num_queries):
+    client = client_for(users["coord_a"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("provinces:detail", args=[province_a.code]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Agent de terrain") >= 40
+
+
+def test_commune_list_queries(users, province_a, django_assert_max_num_queries):
+    client = client_for(users["agent_a"])
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("provinces:communes", args=[province_a.code]))
+    assert len(response.context["page_obj"].object_list) == 22
+
+
+def test_user_list_queries(users, many_users, django_assert_max_num_queries):
+    client = client_for(users["admin"])
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("users:list"))
+    assert len(response.context["page_obj"].object_list) == 25
+
+
+def test_history_page_queries(users, province_a, django_assert_max_num_queries):
+    programme = province_a.programme
+    for i in range(30):
+        programme.notes = f"note {i}"
+        record_update(instance=programme, expected_version=programme.version, by=users["coord_a"])
+    client = client_for(users["agent_a"])
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("provinces:programme_history", args=[province_a.code]))
+    assert len(response.context["entries"]) == 20
+    assert response.context["entries"][0].changes[0].new == "note 29"
+    assert response.context["entries"][0].changes[0].old == "note 28"
