@@ -3,9 +3,9 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from provinces.models import Cercle, Commune, Membership, Province, ProvinceProgramme, Region
+from targa.admin_mixins import TrackedModelAdmin
 
 TERRITORY_FIELDS = (
     "code",
@@ -89,16 +89,14 @@ class CommuneAdmin(TerritoryAdmin):
 
 
 @admin.register(ProvinceProgramme)
-class ProvinceProgrammeAdmin(SimpleHistoryAdmin):
+class ProvinceProgrammeAdmin(TrackedModelAdmin):
     list_display = ["province", "is_active", "started_on", "operator"]
     list_select_related = ["province"]
-    readonly_fields = ["version"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(TrackedModelAdmin):
     list_display = ["user", "role", "province"]
     list_filter = ["role"]
     list_select_related = ["user", "province"]
     autocomplete_fields = ["user", "province"]
-    readonly_fields = ["version"]

@@ -118,15 +118,12 @@ class SafeUpdateMixin:
         return HttpResponseRedirect(self.get_success_url())
 
     def conflict(self, form, conflict: EditConflict):
+        """Re-show the person's input with who changed the record, when, and the current values."""
         when = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
-        form.add_error(
-            None,
-            CONFLICT_MESSAGE
-            % {
-                "user": conflict.changed_by or _("someone"),
-                "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
-            },
-        )
+        message = CONFLICT_MESSAGE % {
+            "user": conflict.changed_by or _("someone"),
+            "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
+        }
         # The next save starts from the current version: saving again is a deliberate choice.
         data = form.data.copy()
         data["version"] = conflict.current.version
@@ -137,11 +134,12 @@ class SafeUpdateMixin:
             if name not in current:
                 continue
             theirs = bound.prepare_value(current[name])
-            mine = form.cleaned_data.get(name)
-            if _comparable(theirs) != _comparable(bound.prepare_value(mine)):
+            mine = bound.prepare_value(form.cleaned_data.get(name))
+            if _comparable(theirs) != _comparable(mine):
                 differing.append((bound.label or name, _display(conflict.current, name)))
         return self.render_to_response(
-            self.get_context_data(form=form, conflict=conflict, conflict_fields=differing)
+            self.get_context_data(form=form, conflict_message=message, conflict_fields=differing),
+            status=409,
         )
 
 

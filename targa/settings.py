@@ -164,3 +164,4 @@ LOGGING = {
 }
 
 FORM_RENDERER = "targa.forms_renderer.BootstrapFormRenderer"
+FORMAT_MODULE_PATH = ["targa.formats"]

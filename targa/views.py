@@ -130,6 +130,9 @@ class UserCreateView(AdminRequiredMixin, SafeCreateMixin, CreateView):
 
 
 class UserObjectMixin(AdminRequiredMixin):
+    # Not "user": that name is the signed-in user in every template.
+    context_object_name = "member"
+
     def get_object(self, queryset=None):
         return get_object_or_404(User, pk=self.kwargs["pk"])
 

@@ -66,7 +66,7 @@ def test_second_save_from_a_stale_form_is_refused_and_keeps_the_input(users, pro
 
     second = client_for(coord).post(edit_url(province_a), stale)
 
-    assert second.status_code == 200
+    assert second.status_code == 409
     html = second.content.decode()
     assert f"modifié par {admin}" in html
     assert "Saisie de l&#x27;agent" in html  # the second person's input is kept in the form
@@ -144,3 +144,26 @@ def test_deletion_is_kept_in_history(users, province_a):
     last = Membership.history.filter(id=pk).first()
     assert last.history_type == "-"
     assert last.history_user == users["admin"]
+
+
+def test_django_admin_refuses_a_stale_save_too(users, province_a):
+    programme = province_a.programme
+    url = reverse("admin:provinces_provinceprogramme_change", args=[programme.pk])
+    data = {
+        "province": province_a.pk,
+        "is_active": "on",
+        "operator": "Admin edit",
+        "focal_point": "",
+        "notes": "",
+        "opened_version": programme.version,
+    }
+    client = client_for(users["admin"])
+    assert client.post(url, data).status_code == 302
+    programme.refresh_from_db()
+    assert programme.operator == "Admin edit" and programme.version == 2
+    assert programme.history.first().history_user == users["admin"]
+    stale = client.post(url, {**data, "operator": "Stale edit"})
+    assert stale.status_code == 200
+    assert "modifié par" in stale.content.decode()
+    programme.refresh_from_db()
+    assert programme.operator == "Admin edit"

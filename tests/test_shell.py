@@ -148,3 +148,37 @@ def test_switcher_ignores_an_offsite_next(users, province_a):
         reverse("provinces:switch"), {"province": province_a.code, "next": "https://evil.example/"}
     )
     assert response["Location"] == f"/provinces/{province_a.code}/"
+
+
+def test_numbers_are_grouped_in_french_and_arabic(users, province_a):
+    url = reverse("provinces:detail", args=[province_a.code])
+    assert "370\xa0240" in client_for(users["agent_a"]).get(url).content.decode()
+    assert "370\u202f240" in client_for(users["agent_a"], language="ar").get(url).content.decode()
+
+
+def test_500_page_is_friendly_and_localised(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("ar"):
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert 'dir="rtl"' in html and 'data-testid="error-500"' in html
+    with translation.override("fr"):
+        assert "Rien de ce que vous avez saisi" in server_error(rf.get("/")).content.decode()
+
+
+def test_every_model_has_a_django_admin_page():
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = {"targa", "provinces", "cpde", "valuechains", "projects", "reports"}
+    models = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in ours and not m.__name__.startswith("Historical")
+    ]
+    assert models
+    missing = [m.__name__ for m in models if m not in admin.site._registry]
+    assert not missing

@@ -106,7 +106,16 @@ def test_user_edit_is_versioned_and_in_history(users):
     }
     assert client.post(reverse("users:detail", args=[agent.pk]), data).status_code == 302
     stale = client.post(reverse("users:detail", args=[agent.pk]), {**data, "last_name": "Autre"})
-    assert stale.status_code == 200
+    assert stale.status_code == 409
     assert User.objects.get(pk=agent.pk).last_name == "Ouhadi"
     page = client.get(reverse("users:history", args=[agent.pk])).content.decode()
     assert "Ouhadi" in page
+
+
+def test_user_pages_keep_the_signed_in_user_in_the_navigation(users):
+    admin, agent = users["admin"], users["agent_a"]
+    client = client_for(admin)
+    for name in ("users:detail", "users:history"):
+        response = client.get(reverse(name, args=[agent.pk]))
+        assert response.context["user"] == admin
+        assert response.context["object"] == agent
