@@ -1,11 +1,9 @@
 """Django admin for records that hold field data: history, and no silent overwrite there either."""
 
 from django import forms
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from targa.records import CONFLICT_MESSAGE, EditConflict, record_create, record_update
+from targa.records import EditConflict, record_create, record_update
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -23,15 +21,7 @@ class VersionedAdminForm(forms.ModelForm):
             manager = type(self.instance)._default_manager
             current = manager.get(pk=self.instance.pk)
             if cleaned.get("opened_version") != current.version:
-                conflict = EditConflict(current)
-                when = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
-                raise forms.ValidationError(
-                    CONFLICT_MESSAGE
-                    % {
-                        "user": conflict.changed_by or _("someone"),
-                        "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
-                    }
-                )
+                raise forms.ValidationError(EditConflict(current).message())
         return cleaned
 
 

@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targa.records import CONFLICT_MESSAGE, EditConflict, record_create, record_update
+from targa.records import EditConflict, record_create, record_update
 
 
 class SafeModelForm(forms.ModelForm):
@@ -119,11 +119,7 @@ class SafeUpdateMixin:
 
     def conflict(self, form, conflict: EditConflict):
         """Re-show the person's input with who changed the record, when, and the current values."""
-        when = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
-        message = CONFLICT_MESSAGE % {
-            "user": conflict.changed_by or _("someone"),
-            "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
-        }
+        message = conflict.message()
         # The next save starts from the current version: saving again is a deliberate choice.
         data = form.data.copy()
         data["version"] = conflict.current.version

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targa.models import TrackedModel, User
@@ -23,6 +25,14 @@ class EditConflict(Exception):
         last = current.history.select_related("history_user").first()
         self.changed_by: User | None = last.history_user if last else None
         self.changed_at: datetime | None = last.history_date if last else None
+
+    def message(self) -> str:
+        """What the person whose save was refused reads, in their language."""
+        when = timezone.localtime(self.changed_at) if self.changed_at else None
+        return CONFLICT_MESSAGE % {
+            "user": self.changed_by or gettext("someone"),
+            "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
+        }
 
 
 @dataclass(frozen=True)
