@@ -4,7 +4,17 @@ from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
-from provinces.models import Cercle, Commune, Membership, Province, ProvinceProgramme, Region
+from provinces.models import (
+    Attachment,
+    Cercle,
+    Commune,
+    Contact,
+    Membership,
+    Province,
+    ProvinceProgramme,
+    Region,
+    Stakeholder,
+)
 from targa.admin_mixins import TrackedModelAdmin
 
 TERRITORY_FIELDS = (
@@ -100,3 +110,27 @@ class MembershipAdmin(TrackedModelAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "province"]
     autocomplete_fields = ["user", "province"]
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(TrackedModelAdmin):
+    list_display = ["name", "acronym", "kind", "province"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["province"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["province", "communes", "managing_association"]
+
+
+@admin.register(Contact)
+class ContactAdmin(TrackedModelAdmin):
+    list_display = ["name", "role", "stakeholder"]
+    list_select_related = ["stakeholder"]
+    search_fields = ["name", "stakeholder__name"]
+    autocomplete_fields = ["stakeholder"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(TrackedModelAdmin):
+    list_display = ["__str__", "province", "content_type", "object_id", "size", "created_at"]
+    list_select_related = ["province", "content_type"]
+    list_filter = ["province"]

@@ -1,10 +1,14 @@
 """Forms for the programme's provinces."""
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
+from pathlib import Path
 
-from provinces.models import Province, ProvinceProgramme
-from targa.editing import SafeModelForm
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from provinces.models import Attachment, Contact, Province, ProvinceProgramme, Stakeholder
+from targa.editing import SafeModelForm, ScopedForm
 
 
 class ProgrammeForm(SafeModelForm):
@@ -32,3 +36,72 @@ class ProgrammeCreateForm(ProgrammeForm):
         self.fields["province"].error_messages["invalid_choice"] = _(
             "Choose a province where the programme is not set up yet."
         )
+
+
+class StakeholderForm(ScopedForm):
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "acronym",
+            "kind",
+            "managing_association",
+            "communes",
+            "address",
+            "phone",
+            "email",
+            "notes",
+        ]
+        widgets = {
+            "communes": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managing_association"].queryset = self.fields[
+            "managing_association"
+        ].queryset.filter(kind=Stakeholder.Kind.ASSOCIATION)
+        self.instance.province = self.province
+
+
+class ContactForm(ScopedForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "sex", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+
+
+class AttachmentForm(forms.ModelForm):
+    """Upload a photo or a document; checked for size, type and, for images, content."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "title"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("This file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {"size": round(upload.size / 1024 / 1024, 1), "limit": settings.MAX_UPLOAD_MB}
+            )
+        ext = Path(upload.name).suffix.lower().lstrip(".")
+        allowed = Attachment.IMAGE_EXTENSIONS + Attachment.DOCUMENT_EXTENSIONS
+        if ext not in allowed:
+            raise forms.ValidationError(
+                _("Files of type “%(ext)s” are not accepted. Accepted: %(allowed)s.")
+                % {"ext": ext or "?", "allowed": ", ".join(allowed)}
+            )
+        if ext in Attachment.IMAGE_EXTENSIONS:
+            try:
+                with Image.open(upload) as image:
+                    image.verify()
+            except Exception as exc:
+                raise forms.ValidationError(
+                    _("This image file is damaged or not an image.")
+                ) from exc
+            upload.seek(0)
+        return upload

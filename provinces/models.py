@@ -1,8 +1,14 @@
 """Territorial units keyed by HCP code, the programme's provinces, and users' roles in them."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +94,8 @@ class Cercle(TerritoryUnit):
         Province, on_delete=models.PROTECT, related_name="cercles", verbose_name=_("province")
     )
 
+    province_path = "province"
+
     class Meta(TerritoryUnit.Meta):
         verbose_name = _("cercle")
         verbose_name_plural = _("cercles")
@@ -112,6 +120,8 @@ class Commune(TerritoryUnit):
         verbose_name=_("cercle"),
     )
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+
+    province_path = "province"
 
     class Meta(TerritoryUnit.Meta):
         verbose_name = _("commune")
@@ -203,3 +213,162 @@ class Membership(TrackedModel):
             raise ValidationError(
                 {"province": _("An administrator's role covers all provinces: leave it empty.")}
             )
+
+
+class Sex(models.TextChoices):
+    WOMAN = "F", _("woman")
+    MAN = "M", _("man")
+
+
+class Stakeholder(TrackedModel):
+    """An organisation the programme works with in a province."""
+
+    class Kind(models.TextChoices):
+        SECTOR_DEPARTMENT = "sector_department", _("sector department")
+        DAS = "das", _("Division of Social Action (DAS)")
+        ELECTED_COUNCIL = "elected_council", _("elected council")
+        ASSOCIATION = "association", _("association")
+        COOPERATIVE = "cooperative", _("cooperative")
+        YOUTH_PLATFORM = "youth_platform", _("youth platform")
+        SERVICE_PROVIDER = "service_provider", _("service provider")
+        BANK = "bank", _("bank / micro-credit")
+        SCHOOL = "school", _("school / training centre")
+        AGENCY = "agency", _("public agency (ANAPEC, CRI, ODCO…)")
+        OTHER = "other", _("other")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="stakeholders", verbose_name=_("province")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="stakeholders", verbose_name=_("communes covered")
+    )
+    managing_association = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_platforms",
+        verbose_name=_("managing association"),
+        help_text=_("For a youth platform: the association that runs it."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    province_path = "province"
+    _history_m2m_fields = ["communes"]
+
+    class Meta:
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name"],
+                name="stakeholder_unique_name_per_province",
+                violation_error_message=_(
+                    "This province already has a stakeholder with this name."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:stakeholder_detail", args=[self.province.code, self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.managing_association_id:
+            association = self.managing_association
+            if self.kind != self.Kind.YOUTH_PLATFORM:
+                errors["managing_association"] = _(
+                    "Only a youth platform has a managing association."
+                )
+            elif association.kind != self.Kind.ASSOCIATION:
+                errors["managing_association"] = _("Choose an association.")
+            elif association.province_id != self.province_id:
+                errors["managing_association"] = _("Choose an association of the same province.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Contact(TrackedModel):
+    """A person to reach at a stakeholder."""
+
+    stakeholder = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("stakeholder"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role or position"), max_length=150, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    province_path = "stakeholder__province"
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{self.stakeholder.get_absolute_url()}#contact-{self.pk}"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    """Files live per province under a random folder, so names never collide or leak."""
+    return f"attachments/{instance.province.code}/{uuid.uuid4().hex}/{Path(filename).name}"
+
+
+class Attachment(TrackedModel):
+    """A photo or document attached to any record of a province (visit, meeting, contract…).
+
+    Files are never served publicly: they are downloaded through the access layer.
+    """
+
+    IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
+    DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx", "txt")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("province")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+
+    province_path = "province"
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.title or self.filename
+
+    @property
+    def filename(self) -> str:
+        return Path(self.file.name).name
+
+    @property
+    def is_image(self) -> bool:
+        return Path(self.file.name).suffix.lower().lstrip(".") in self.IMAGE_EXTENSIONS
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:attachment_download", args=[self.province.code, self.pk])

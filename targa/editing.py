@@ -40,6 +40,24 @@ class SafeModelForm(forms.ModelForm):
             del self.fields["version"]
 
 
+class ScopedForm(SafeModelForm):
+    """A SafeModelForm for a record of one province.
+
+    Choices that point at province-scoped models (communes, stakeholders, meetings…) are
+    limited to the province, so a forged id from another province is refused as an invalid
+    choice, in the user's language.
+    """
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+        for f in self.fields.values():
+            queryset = getattr(f, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "province_path"):
+                path = queryset.model.province_path
+                f.queryset = queryset.filter(**{"pk" if path == "pk" else path: province.pk})
+
+
 def form_invalid_with(view, form, error: ValidationError):
     """Show a model validation error (e.g. a constraint on a field the form lacks) on the form."""
     if hasattr(error, "error_dict"):
@@ -198,12 +216,28 @@ def _history_value(record, f: models.Field, related: dict) -> str:
     return str(formats.localize(raw))
 
 
+def m2m_history_fields(model) -> list[models.ManyToManyField]:
+    return [model._meta.get_field(name) for name in getattr(model, "_history_m2m_fields", [])]
+
+
+def _m2m_ids(chain: list, f: models.ManyToManyField) -> dict[int, tuple]:
+    """history_id → ids of the related objects each historical record held (one query)."""
+    m2m_history_model = type(chain[0]).__dict__[f.name].model
+    rows = m2m_history_model.objects.filter(
+        history_id__in=[r.history_id for r in chain]
+    ).values_list("history_id", f"{f.m2m_reverse_field_name()}_id")
+    held: dict[int, list] = {r.history_id: [] for r in chain}
+    for history_id, target_id in rows:
+        held[history_id].append(target_id)
+    return {k: tuple(sorted(v)) for k, v in held.items()}
+
+
 def history_entries(records: list, previous) -> list[HistoryEntry]:
     """Turn historical records (newest first) into entries listing each field that changed.
 
     `previous` is the record just older than the last one of `records` (or None), so that the
     oldest entry on a page can be compared too. Related objects are fetched in one query per
-    related model, not one per row.
+    related model, not one per row. Entries where nothing visible changed are left out.
     """
     if not records:
         return []
@@ -213,17 +247,28 @@ def history_entries(records: list, previous) -> list[HistoryEntry]:
         for f in model._meta.concrete_fields
         if f.name not in HIDDEN_HISTORY_FIELDS and hasattr(records[0], f.attname)
     ]
+    m2m = m2m_history_fields(model)
     chain = [*records, previous] if previous is not None else list(records)
     wanted: dict[type, set] = {}
     for f in fields:
         if f.is_relation:
             ids = {getattr(r, f.attname) for r in chain} - {None}
             wanted.setdefault(f.related_model, set()).update(ids)
+    m2m_values = {}
+    for f in m2m:
+        for history_id, ids in _m2m_ids(chain, f).items():
+            m2m_values[(history_id, f.name)] = ids
+            wanted.setdefault(f.related_model, set()).update(ids)
     related = {
         (rel_model, obj.pk): obj
         for rel_model, ids in wanted.items()
         for obj in rel_model._default_manager.filter(pk__in=ids)
     }
+
+    def m2m_text(record, f) -> str:
+        ids = m2m_values[(record.history_id, f.name)]
+        return ", ".join(str(related.get((f.related_model, i), i)) for i in ids) or "—"
+
     entries = []
     for i, record in enumerate(records):
         older = chain[i + 1] if i + 1 < len(chain) else None
@@ -241,7 +286,16 @@ def history_entries(records: list, previous) -> list[HistoryEntry]:
                     if record.history_type == "+" and new == "—":
                         continue
                     entry.changes.append(Change(str(f.verbose_name).capitalize(), old, new))
-        entries.append(entry)
+            for f in m2m:
+                new_ids = m2m_values[(record.history_id, f.name)]
+                old_ids = m2m_values[(older.history_id, f.name)] if older is not None else ()
+                if new_ids != old_ids:
+                    old = m2m_text(older, f) if older is not None else "—"
+                    entry.changes.append(
+                        Change(str(f.verbose_name).capitalize(), old, m2m_text(record, f))
+                    )
+        if entry.changes or record.history_type != "~":
+            entries.append(entry)
     return entries
 
 

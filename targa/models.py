@@ -65,6 +65,10 @@ class TrackedModel(models.Model):
       (see `targa.records.record_update`).
     - `submission_id`: the token of the form that created the record, so that a double click
       or a resend after a dropped connection creates one record, not two.
+
+    A subclass with many-to-many fields lists them in `_history_m2m_fields` so that their
+    changes are kept too. A subclass says how it reaches its province in `province_path`
+    (e.g. "province" or "stakeholder__province"), which the access layer uses.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -165,3 +165,5 @@ LOGGING = {
 
 FORM_RENDERER = "targa.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["targa.formats"]
+MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

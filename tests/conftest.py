@@ -81,3 +81,9 @@ def client_for(user: User | None, language: str = "fr") -> Client:
 @pytest.fixture
 def clients(users) -> dict[str, Client]:
     return {role: client_for(user) for role, user in users.items()}
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,52 +4,16 @@ A URL pattern that is not declared here fails `test_every_url_pattern_is_declare
 page means saying who may open it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provinces.models import Membership, Role
+from tests import matrix_provinces
 from tests.conftest import make_user
+from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
 
-ROLES = ["anonymous", "agent_a", "coord_a", "agent_b", "viewer", "admin"]
-LOGIN = "login"  # a redirect to the login page
-ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
-
-
-def everyone(status, anonymous=LOGIN):
-    return {"anonymous": anonymous} | {role: status for role in ROLES[1:]}
-
-
-def scoped(view=200, change=None):
-    """Province-A object: B's agent gets 404; `change` applies to roles that can't change."""
-    return {
-        "anonymous": LOGIN,
-        "agent_a": view,
-        "coord_a": view,
-        "agent_b": 404,
-        "viewer": view,
-        "admin": view,
-    } | (change or {})
-
-
-ADMIN_ONLY = {"anonymous": LOGIN, "admin": 200} | {r: 403 for r in ROLES[1:-1]}
-
-
-@dataclass
-class Case:
-    expect: dict[str, object]
-    method: str = "get"
-    kwargs: Callable[[dict], dict] = lambda ctx: {}
-    data: Callable[[dict], dict] = lambda ctx: {}
-    redirect_to: str | None = None  # for 302s other than to the login page
-
-
-@dataclass
-class Declared:
-    cases: list[Case] = field(default_factory=list)
+APP_MATRICES = [matrix_provinces.MATRIX]
 
 
 def _a(ctx):
@@ -105,6 +69,10 @@ MATRIX: dict[str, list[Case]] = {
         Case(ADMIN_ONLY | {"admin": 302}, method="post", kwargs=_fresh_membership),
     ],
 }
+
+for app_matrix in APP_MATRICES:
+    assert not set(app_matrix) & set(MATRIX), "a URL is declared twice"
+    MATRIX.update(app_matrix)
 
 # Django's admin is one declared group: staff only, checked on the index and on each model's
 # list and add pages.

@@ -1,0 +1,163 @@
+"""Views of a province's records: stakeholders and their contacts, attachments."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from provinces.access import Perm, access_object, access_province, has_perm
+from provinces.filters import StakeholderFilter
+from provinces.forms import AttachmentForm, ContactForm, StakeholderForm
+from provinces.models import Attachment, Contact, Stakeholder
+from provinces.resources import StakeholderResource
+from targa import crud
+from targa.records import record_create, record_delete
+
+
+class StakeholderMixin:
+    model = Stakeholder
+    url_base = "provinces:stakeholder"
+
+
+class StakeholderListView(StakeholderMixin, crud.ScopedListView):
+    template_name = "provinces/stakeholder_list.html"
+    filterset_class = StakeholderFilter
+    search_fields = ("name", "acronym", "contacts__name")
+    resource_class = StakeholderResource
+    ordering = ("name",)
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("managing_association")
+            .annotate(n_contacts=Count("contacts", distinct=True))
+            .prefetch_related("communes")
+        )
+
+    def filtered(self):
+        qs, filterset, q = super().filtered()
+        return (qs.distinct() if q else qs), filterset, q
+
+
+class StakeholderDetailView(StakeholderMixin, crud.ScopedDetailView):
+    template_name = "provinces/stakeholder_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("managing_association", "province")
+            .prefetch_related("communes", "contacts", "managed_platforms")
+        )
+
+
+class StakeholderCreateView(StakeholderMixin, crud.ScopedCreateView):
+    form_class = StakeholderForm
+
+
+class StakeholderUpdateView(StakeholderMixin, crud.ScopedUpdateView):
+    form_class = StakeholderForm
+
+
+class StakeholderDeleteView(StakeholderMixin, crud.ScopedDeleteView):
+    pass
+
+
+class StakeholderHistoryView(StakeholderMixin, crud.ScopedHistoryView):
+    pass
+
+
+class ContactMixin:
+    model = Contact
+    url_base = "provinces:contact"
+    parent_model = Stakeholder
+    parent_field = "stakeholder"
+
+
+class ContactCreateView(ContactMixin, crud.ScopedCreateView):
+    form_class = ContactForm
+
+
+class ContactUpdateView(ContactMixin, crud.ScopedUpdateView):
+    form_class = ContactForm
+
+
+class ContactDeleteView(ContactMixin, crud.ScopedDeleteView):
+    required_perm = Perm.CHANGE
+
+
+class ContactHistoryView(ContactMixin, crud.ScopedHistoryView):
+    pass
+
+
+class AttachmentUploadView(View):
+    """Attach a file to a record of the province; the record is checked like any other."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, code, content_type_id, object_id):
+        province = access_province(user=request.user, code=code)
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist as exc:
+            raise Http404 from exc
+        if model is None or not hasattr(model, "province_path"):
+            raise Http404
+        record = access_object(
+            crud.in_province(model._default_manager.all(), province),
+            user=request.user,
+            perm=Perm.CHANGE,
+            pk=object_id,
+        )
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            attachment = form.save(commit=False)
+            attachment.province = province
+            attachment.content_type_id = content_type_id
+            attachment.object_id = record.pk
+            attachment.size = form.cleaned_data["file"].size
+            record_create(instance=attachment, by=request.user)
+            messages.success(request, _("File attached."))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return HttpResponseRedirect(record.get_absolute_url())
+
+
+class AttachmentDownloadView(View):
+    def get(self, request, code, pk):
+        province = access_province(user=request.user, code=code)
+        attachment = access_object(
+            Attachment.objects.filter(province=province), user=request.user, pk=pk
+        )
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(
+            handle, as_attachment=not attachment.is_image, filename=attachment.filename
+        )
+
+
+class AttachmentDeleteView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, code, pk):
+        province = access_province(user=request.user, code=code)
+        attachment = access_object(
+            Attachment.objects.filter(province=province), user=request.user, pk=pk
+        )
+        if not has_perm(request.user, Perm.CHANGE, province):
+            raise PermissionDenied
+        target = attachment.record
+        record_delete(instance=attachment, by=request.user)
+        messages.success(request, _("Attachment removed. Its history is kept."))
+        return HttpResponseRedirect(
+            target.get_absolute_url() if target else reverse("provinces:detail", args=[code])
+        )

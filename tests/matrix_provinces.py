@@ -1,0 +1,83 @@
+"""Permission matrix of the province records: stakeholders, contacts, attachments."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+
+from provinces.models import Attachment, Contact, Stakeholder
+from tests.matrix_support import Case, change, scoped, validate
+
+
+def stakeholder(ctx) -> Stakeholder:
+    if "stakeholder" not in ctx:
+        ctx["stakeholder"] = Stakeholder.objects.create(
+            province=ctx["province_a"], name=f"Association Matrix {len(ctx)}", kind="association"
+        )
+    return ctx["stakeholder"]
+
+
+def contact(ctx) -> Contact:
+    return Contact.objects.create(stakeholder=stakeholder(ctx), name="Contact")
+
+
+def attachment(ctx) -> Attachment:
+    record = stakeholder(ctx)
+    item = Attachment(
+        province=ctx["province_a"],
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        title="PV",
+    )
+    item.file.save("pv.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    item.save()
+    return item
+
+
+def _list(ctx):
+    return {"code": ctx["province_a"].code}
+
+
+def _stakeholder(ctx):
+    return {"code": ctx["province_a"].code, "pk": stakeholder(ctx).pk}
+
+
+def _contact_parent(ctx):
+    return {"code": ctx["province_a"].code, "parent_pk": stakeholder(ctx).pk}
+
+
+def _contact(ctx):
+    item = contact(ctx)
+    return {"code": ctx["province_a"].code, "parent_pk": item.stakeholder_id, "pk": item.pk}
+
+
+def _upload(ctx):
+    record = stakeholder(ctx)
+    return {
+        "code": ctx["province_a"].code,
+        "content_type_id": ContentType.objects.get_for_model(record).pk,
+        "object_id": record.pk,
+    }
+
+
+def _attachment(ctx):
+    return {"code": ctx["province_a"].code, "pk": attachment(ctx).pk}
+
+
+MATRIX = {
+    "provinces:stakeholder_list": [Case(scoped(), kwargs=_list)],
+    "provinces:stakeholder_create": [Case(change(), kwargs=_list)],
+    "provinces:stakeholder_detail": [Case(scoped(), kwargs=_stakeholder)],
+    "provinces:stakeholder_edit": [Case(change(), kwargs=_stakeholder)],
+    "provinces:stakeholder_delete": [
+        Case(validate(), kwargs=_stakeholder),
+        Case(validate(302), method="post", kwargs=_stakeholder),
+    ],
+    "provinces:stakeholder_history": [Case(scoped(), kwargs=_stakeholder)],
+    "provinces:contact_create": [Case(change(), kwargs=_contact_parent)],
+    "provinces:contact_edit": [Case(change(), kwargs=_contact)],
+    "provinces:contact_delete": [Case(change(302), method="post", kwargs=_contact)],
+    "provinces:contact_history": [Case(scoped(), kwargs=_contact)],
+    # An empty upload is refused with a message and a redirect back to the record.
+    "provinces:attachment_upload": [Case(change(302), method="post", kwargs=_upload)],
+    "provinces:attachment_download": [Case(scoped(), kwargs=_attachment)],
+    "provinces:attachment_delete": [Case(change(302), method="post", kwargs=_attachment)],
+}
