@@ -44,6 +44,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("provinces/", include("provinces.urls")),
+    path("provinces/", include("cpde.urls")),
     path("users/", include(users_patterns)),
     path("admin/", admin.site.urls),
 ]

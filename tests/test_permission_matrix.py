@@ -9,11 +9,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provinces.models import Membership, Role
-from tests import matrix_provinces
+from tests import matrix_cpde, matrix_programme, matrix_provinces
 from tests.conftest import make_user
 from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
 
-APP_MATRICES = [matrix_provinces.MATRIX]
+APP_MATRICES = [matrix_provinces.MATRIX, matrix_programme.MATRIX, matrix_cpde.MATRIX]
 
 
 def _a(ctx):

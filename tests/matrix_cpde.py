@@ -1,0 +1,3 @@
+"""Permission matrix of the cpde pages (see tests/matrix_support.py)."""
+
+MATRIX: dict = {}
