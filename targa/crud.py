@@ -80,7 +80,10 @@ class ScopedMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self) -> QuerySet:
-        qs = in_province(self.model._default_manager.all(), self.province)
+        # Joined because get_absolute_url() needs the province's code on every row.
+        qs = in_province(
+            self.model._default_manager.select_related(self.model.province_path), self.province
+        )
         if self.parent_model is not None:
             qs = qs.filter(**{self.parent_field: self.parent})
         return qs

@@ -1,0 +1,280 @@
+"""Stakeholders, contacts and attachments: the first records built on the scoped-records kit."""
+
+import io
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+from PIL import Image
+
+from provinces.models import Attachment, Commune, Contact, Stakeholder
+from targa.records import record_create, record_update
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def create_url(province):
+    return reverse("provinces:stakeholder_create", args=[province.code])
+
+
+def stakeholder_data(province, **extra):
+    communes = list(Commune.objects.filter(province=province).order_by("code")[:2])
+    return {
+        "name": "Association Tiwizi",
+        "acronym": "AT",
+        "kind": Stakeholder.Kind.ASSOCIATION,
+        "communes": [c.pk for c in communes],
+        "phone": "+212 535 000 000",
+        "submission_id": str(uuid.uuid4()),
+        **extra,
+    }
+
+
+def test_field_agent_records_a_stakeholder_in_their_province(users, province_a):
+    client = client_for(users["agent_a"])
+    response = client.post(create_url(province_a), stakeholder_data(province_a))
+    stakeholder = Stakeholder.objects.get(name="Association Tiwizi")
+    assert response.status_code == 302
+    assert response["Location"] == stakeholder.get_absolute_url()
+    assert stakeholder.province == province_a
+    assert stakeholder.communes.count() == 2
+    assert stakeholder.history.first().history_user == users["agent_a"]
+
+
+def test_commune_of_another_province_is_refused(users, province_a, province_b):
+    figuig_commune = Commune.objects.filter(province=province_b).first()
+    data = stakeholder_data(province_a, communes=[figuig_commune.pk])
+    response = client_for(users["agent_a"]).post(create_url(province_a), data)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Stakeholder.objects.exists()
+
+
+def test_only_a_youth_platform_has_a_managing_association(users, province_a):
+    association = Stakeholder.objects.create(
+        province=province_a, name="Association Amal", kind=Stakeholder.Kind.ASSOCIATION
+    )
+    client = client_for(users["agent_a"])
+    bad = stakeholder_data(
+        province_a,
+        name="ANAPEC Khénifra",
+        kind=Stakeholder.Kind.AGENCY,
+        managing_association=association.pk,
+    )
+    response = client.post(create_url(province_a), bad)
+    assert (
+        "Seule une plateforme des jeunes a une association gestionnaire."
+        in response.content.decode()
+    )
+    good = stakeholder_data(
+        province_a,
+        name="Plateforme des jeunes de Khénifra",
+        kind=Stakeholder.Kind.YOUTH_PLATFORM,
+        managing_association=association.pk,
+    )
+    assert client.post(create_url(province_a), good).status_code == 302
+    platform = Stakeholder.objects.get(kind=Stakeholder.Kind.YOUTH_PLATFORM)
+    page = client.get(association.get_absolute_url()).content.decode()
+    assert "Plateforme des jeunes de Khénifra" in page
+    assert platform.managing_association == association
+
+
+def test_duplicate_name_in_the_province_is_explained(users, province_a):
+    Stakeholder.objects.create(province=province_a, name="Association Tiwizi", kind="association")
+    response = client_for(users["agent_a"]).post(
+        create_url(province_a), stakeholder_data(province_a)
+    )
+    assert response.status_code == 200
+    assert "Cette province a déjà un acteur de ce nom." in response.content.decode()
+
+
+def test_history_keeps_changes_of_communes(users, province_a):
+    communes = list(Commune.objects.filter(province=province_a).order_by("code")[:3])
+    stakeholder = record_create(
+        instance=Stakeholder(
+            province=province_a, name="Coopérative Tighanimine", kind="cooperative"
+        ),
+        by=users["agent_a"],
+    ).instance
+    stakeholder.communes.set(communes[:1])
+    stakeholder.communes.set(communes[1:3])
+    page = client_for(users["coord_a"]).get(
+        reverse("provinces:stakeholder_history", args=[province_a.code, stakeholder.pk])
+    )
+    html = page.content.decode()
+    assert "Communes couvertes" in html
+    assert communes[0].name_fr in html and communes[2].name_fr in html
+
+
+def test_list_filters_searches_and_paginates(users, province_a, province_b):
+    commune = Commune.objects.filter(province=province_a).first()
+    for i in range(30):
+        s = Stakeholder.objects.create(
+            province=province_a, name=f"Coopérative {i:02d}", kind="cooperative"
+        )
+        if i < 3:
+            s.communes.add(commune)
+    Stakeholder.objects.create(province=province_a, name="ANAPEC Khénifra", kind="agency")
+    Stakeholder.objects.create(province=province_b, name="ANAPEC Figuig", kind="agency")
+    client = client_for(users["agent_a"])
+    url = reverse("provinces:stakeholder_list", args=[province_a.code])
+    assert client.get(url).context["page_obj"].paginator.count == 31
+    assert client.get(url, {"kind": "agency"}).context["page_obj"].paginator.count == 1
+    assert client.get(url, {"commune": commune.pk}).context["page_obj"].paginator.count == 3
+    assert client.get(url, {"q": "anapec"}).context["page_obj"].paginator.count == 1
+    assert len(client.get(url).context["page_obj"].object_list) == 25
+
+
+def test_list_query_count_is_pinned(users, province_a, django_assert_max_num_queries):
+    communes = list(Commune.objects.filter(province=province_a)[:3])
+    for i in range(40):
+        s = Stakeholder.objects.create(
+            province=province_a, name=f"Association {i}", kind="association"
+        )
+        s.communes.set(communes)
+        Contact.objects.create(stakeholder=s, name=f"Contact {i}")
+    client = client_for(users["agent_a"])
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("provinces:stakeholder_list", args=[province_a.code]))
+    assert len(response.context["page_obj"].object_list) == 25
+
+
+def test_detail_query_count_is_pinned(users, province_a, django_assert_max_num_queries):
+    s = Stakeholder.objects.create(province=province_a, name="Association Amal", kind="association")
+    s.communes.set(Commune.objects.filter(province=province_a))
+    for i in range(20):
+        Contact.objects.create(stakeholder=s, name=f"Contact {i}")
+    client = client_for(users["agent_a"])
+    with django_assert_max_num_queries(13):
+        response = client.get(s.get_absolute_url())
+    assert response.content.decode().count('id="contact-') == 20
+
+
+def test_export_to_excel_and_csv_holds_the_filtered_rows(users, province_a, province_b):
+    s = Stakeholder.objects.create(
+        province=province_a, name="Coopérative Azrou", kind="cooperative"
+    )
+    Contact.objects.create(stakeholder=s, name="Fatima Zahra", phone="0600000000")
+    Stakeholder.objects.create(province=province_a, name="ANAPEC Khénifra", kind="agency")
+    Stakeholder.objects.create(province=province_b, name="ANAPEC Figuig", kind="agency")
+    client = client_for(users["viewer"])
+    url = reverse("provinces:stakeholder_list", args=[province_a.code])
+    xlsx = client.get(url, {"export": "xlsx", "kind": "cooperative"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    assert rows[0][:3] == ("Nom", "Sigle", "Type")
+    assert [r[0] for r in rows[1:]] == ["Coopérative Azrou"]
+    assert "Fatima Zahra" in rows[1][-1]
+    csv = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "ANAPEC Khénifra" in csv and "ANAPEC Figuig" not in csv
+
+
+def test_contacts_are_added_edited_and_removed_under_their_stakeholder(users, province_a):
+    s = Stakeholder.objects.create(
+        province=province_a, name="DPA Khénifra", kind="sector_department"
+    )
+    client = client_for(users["agent_a"])
+    add = reverse("provinces:contact_create", args=[province_a.code, s.pk])
+    response = client.post(
+        add,
+        {
+            "name": "Mohamed Alami",
+            "role": "Chef de service",
+            "sex": "M",
+            "submission_id": str(uuid.uuid4()),
+        },
+    )
+    contact = Contact.objects.get(name="Mohamed Alami")
+    assert response["Location"] == f"{s.get_absolute_url()}#contact-{contact.pk}"
+    edit = reverse("provinces:contact_edit", args=[province_a.code, s.pk, contact.pk])
+    client.post(edit, {"name": "Mohamed Alami", "role": "Directeur", "sex": "M", "version": 1})
+    contact.refresh_from_db()
+    assert contact.role == "Directeur"
+    client.post(reverse("provinces:contact_delete", args=[province_a.code, s.pk, contact.pk]))
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_contact_of_another_stakeholder_is_not_reachable_through_a_wrong_parent(users, province_a):
+    s1 = Stakeholder.objects.create(province=province_a, name="A", kind="association")
+    s2 = Stakeholder.objects.create(province=province_a, name="B", kind="association")
+    contact = Contact.objects.create(stakeholder=s1, name="X")
+    url = reverse("provinces:contact_edit", args=[province_a.code, s2.pk, contact.pk])
+    assert client_for(users["agent_a"]).get(url).status_code == 404
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_url(province, record):
+    ct = ContentType.objects.get_for_model(record)
+    return reverse("provinces:attachment_upload", args=[province.code, ct.pk, record.pk])
+
+
+def test_photo_is_attached_and_downloaded_through_the_access_layer(users, province_a):
+    s = Stakeholder.objects.create(province=province_a, name="Coopérative", kind="cooperative")
+    client = client_for(users["agent_a"])
+    photo = SimpleUploadedFile("visite.png", png_bytes(), content_type="image/png")
+    client.post(upload_url(province_a, s), {"file": photo, "title": "Visite de la coopérative"})
+    attachment = Attachment.objects.get()
+    assert attachment.record == s and attachment.size > 0
+    page = client.get(s.get_absolute_url()).content.decode()
+    assert "Visite de la coopérative" in page
+    download = client.get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == png_bytes()
+    assert client_for(users["agent_b"]).get(attachment.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("script.exe", b"MZ", "ne sont pas acceptés"),
+        ("photo.jpg", b"not an image", "endommagé"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_clear_message(users, province_a, name, content, message):
+    s = Stakeholder.objects.create(province=province_a, name="Coopérative", kind="cooperative")
+    client = client_for(users["agent_a"])
+    response = client.post(
+        upload_url(province_a, s), {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
+    assert message in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_too_large_upload_is_refused(users, province_a, settings):
+    settings.MAX_UPLOAD_MB = 0
+    s = Stakeholder.objects.create(province=province_a, name="Coopérative", kind="cooperative")
+    response = client_for(users["agent_a"]).post(
+        upload_url(province_a, s),
+        {"file": SimpleUploadedFile("pv.pdf", b"%PDF-1.4 x")},
+        follow=True,
+    )
+    assert "trop volumineux" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_cannot_attach_to_a_record_of_another_province(users, province_a, province_b):
+    s = Stakeholder.objects.create(province=province_b, name="Coopérative", kind="cooperative")
+    photo = SimpleUploadedFile("visite.png", png_bytes())
+    response = client_for(users["agent_a"]).post(upload_url(province_a, s), {"file": photo})
+    assert response.status_code == 404
+
+
+def test_stale_stakeholder_edit_is_refused(users, province_a):
+    s = Stakeholder.objects.create(province=province_a, name="Association", kind="association")
+    record_update(instance=s, expected_version=1, by=users["coord_a"])
+    url = reverse("provinces:stakeholder_edit", args=[province_a.code, s.pk])
+    response = client_for(users["agent_a"]).post(
+        url, {"name": "Association renommée", "kind": "association", "version": 1}
+    )
+    assert response.status_code == 409
+    s.refresh_from_db()
+    assert s.name == "Association"
