@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from provinces.models import Membership, Province, Role
+from provinces.models import FrameworkConvention, Membership, Province, Role
 
 
 class Perm(StrEnum):
@@ -149,3 +149,26 @@ def access_province(*, user, code: str, perm: Perm = Perm.VIEW) -> Province:
 def require_global_perm(user, perm: Perm) -> None:
     if not has_global_perm(user, perm):
         raise PermissionDenied
+
+
+def conventions_for_user(user) -> QuerySet:
+    """Framework conventions covering at least one province the user may see."""
+    qs = FrameworkConvention.objects.all()
+    ids = province_ids_for(user, Perm.VIEW)
+    if ids is None:
+        return qs
+    covering = FrameworkConvention.provinces.through.objects.filter(province_id__in=ids)
+    return qs.filter(pk__in=covering.values("frameworkconvention_id"))
+
+
+def access_convention(*, user, pk, perm: Perm = Perm.VIEW) -> FrameworkConvention:
+    """A framework convention is national reference data: read it if one of its provinces is
+    yours (404 otherwise, like any scoped object); change it only with a national MANAGE role.
+    """
+    try:
+        convention = conventions_for_user(user).get(pk=pk)
+    except (FrameworkConvention.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if perm != Perm.VIEW:
+        require_global_perm(user, perm)
+    return convention

@@ -5,10 +5,16 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from provinces.models import (
+    Activity,
+    ActivityCategory,
     Attachment,
     Cercle,
     Commune,
     Contact,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+    FrameworkConvention,
     Membership,
     Province,
     ProvinceProgramme,
@@ -134,3 +140,53 @@ class AttachmentAdmin(TrackedModelAdmin):
     list_display = ["__str__", "province", "content_type", "object_id", "size", "created_at"]
     list_select_related = ["province", "content_type"]
     list_filter = ["province"]
+
+
+@admin.register(FrameworkConvention)
+class FrameworkConventionAdmin(TrackedModelAdmin):
+    list_display = ["title", "signed_on"]
+    search_fields = ["title", "parties"]
+    autocomplete_fields = ["provinces"]
+
+
+@admin.register(ExecutionContract)
+class ExecutionContractAdmin(TrackedModelAdmin):
+    list_display = ["reference", "province", "status", "start_on", "duration_months", "end_on"]
+    list_filter = ["status", "province"]
+    list_select_related = ["province"]
+    search_fields = ["reference"]
+    autocomplete_fields = ["province", "convention"]
+
+
+@admin.register(ActivityCategory)
+class ActivityCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_fr", "name_ar", "code", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["name_fr", "name_ar", "code"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(TrackedModelAdmin):
+    list_display = ["title", "province", "category", "objective", "status", "planned_end"]
+    list_filter = ["status", "objective", "category", "province"]
+    list_select_related = ["province", "category"]
+    search_fields = ["title"]
+    autocomplete_fields = ["province", "responsible"]
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(TrackedModelAdmin):
+    list_display = ["__str__", "province", "kind", "date"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["province"]
+    search_fields = ["purpose", "findings"]
+    autocomplete_fields = ["province", "communes", "stakeholders"]
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(TrackedModelAdmin):
+    list_display = ["description", "visit", "owner", "due_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["visit__province"]
+    search_fields = ["description", "owner"]
+    autocomplete_fields = ["visit"]

@@ -4,11 +4,26 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from provinces.models import Attachment, Contact, Province, ProvinceProgramme, Stakeholder
+from provinces import selectors
+from provinces.models import (
+    Activity,
+    ActivityCategory,
+    Attachment,
+    Contact,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+    FrameworkConvention,
+    Province,
+    ProvinceProgramme,
+    Stakeholder,
+)
 from targa.editing import SafeModelForm, ScopedForm
+from targa.models import User
 
 
 class ProgrammeForm(SafeModelForm):
@@ -105,3 +120,169 @@ class AttachmentForm(forms.ModelForm):
                 ) from exc
             upload.seek(0)
         return upload
+
+
+def date_input() -> forms.DateInput:
+    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AmountField(forms.DecimalField):
+    """An amount in dirhams as people type it: "1 250 000,50" or "1250000.50"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "")
+        return super().to_python(value)
+
+
+class ConventionForm(SafeModelForm):
+    class Meta:
+        model = FrameworkConvention
+        fields = ["title", "parties", "signed_on", "provinces", "scope", "notes"]
+        widgets = {
+            "signed_on": date_input(),
+            "parties": forms.Textarea(attrs={"rows": 3}),
+            "provinces": forms.CheckboxSelectMultiple,
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = self.fields["provinces"]
+        provinces.queryset = Province.objects.filter(programme__isnull=False).order_by("name_fr")
+        provinces.label_from_instance = lambda p: f"{p.name} ({p.code})"
+
+    def clean_provinces(self):
+        """A province keeps the convention while it has execution contracts under it."""
+        provinces = self.cleaned_data["provinces"]
+        if self.instance.pk:
+            bound = Province.objects.filter(execution_contracts__convention=self.instance)
+            missing = bound.exclude(pk__in=[p.pk for p in provinces]).distinct()
+            if missing:
+                raise forms.ValidationError(
+                    _("These provinces have execution contracts under this convention: %(names)s.")
+                    % {"names": ", ".join(p.name for p in missing)}
+                )
+        return provinces
+
+
+class ClosingStatusForm(ScopedForm):
+    """A form whose model lists CLOSING_STATUSES: only a coordinator (Perm.VALIDATE) may set
+    them, so they are offered only to those who may, and a forged choice is refused."""
+
+    def __init__(self, *args, may_validate: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = self.province
+        if not may_validate:
+            closing = self._meta.model.CLOSING_STATUSES - {self.instance.status}
+            status = self.fields["status"]
+            status.choices = [(v, label) for v, label in status.choices if v not in closing]
+            status.help_text = _("Closing, terminating or cancelling is for the coordinator.")
+
+
+class ContractForm(ClosingStatusForm):
+    class Meta:
+        model = ExecutionContract
+        fields = [
+            "convention",
+            "reference",
+            "signed_on",
+            "start_on",
+            "duration_months",
+            "budget",
+            "status",
+            "notes",
+        ]
+        field_classes = {"budget": AmountField}
+        widgets = {
+            "signed_on": date_input(),
+            "start_on": date_input(),
+            "duration_months": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        convention = self.fields["convention"]
+        convention.queryset = selectors.conventions_covering(self.province)
+        convention.help_text = _(
+            "Only the conventions that cover this province; an administrator records them."
+        )
+
+
+class ActivityForm(ClosingStatusForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "category",
+            "objective",
+            "planned_start",
+            "planned_end",
+            "status",
+            "actual_start",
+            "actual_end",
+            "responsible",
+            "responsible_name",
+            "deliverable",
+        ]
+        widgets = {
+            "planned_start": date_input(),
+            "planned_end": date_input(),
+            "actual_start": date_input(),
+            "actual_end": date_input(),
+            "deliverable": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A past choice stays valid on an old record; new ones come from the current lists.
+        category = self.fields["category"]
+        category.queryset = ActivityCategory.objects.filter(
+            Q(active=True) | Q(pk=self.instance.category_id)
+        )
+        responsible = self.fields["responsible"]
+        responsible.queryset = selectors.responsible_candidates(self.province) | (
+            User.objects.filter(pk=self.instance.responsible_id)
+        )
+
+
+class FieldVisitForm(ScopedForm):
+    class Meta:
+        model = FieldVisit
+        fields = [
+            "kind",
+            "date",
+            "purpose",
+            "communes",
+            "stakeholders",
+            "people_met",
+            "findings",
+        ]
+        widgets = {
+            "date": date_input(),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "communes": forms.CheckboxSelectMultiple,
+            "stakeholders": forms.CheckboxSelectMultiple,
+            "people_met": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = self.province
+        self.fields["communes"].queryset = self.fields["communes"].queryset.order_by("name_fr")
+
+
+class FollowUpActionForm(ScopedForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner", "due_on", "status", "done_on"]
+        widgets = {"due_on": date_input(), "done_on": date_input()}

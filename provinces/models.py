@@ -1,5 +1,7 @@
 """Territorial units keyed by HCP code, the programme's provinces, and users' roles in them."""
 
+import calendar
+import datetime
 import uuid
 from pathlib import Path
 
@@ -7,15 +9,28 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from targa.models import TrackedModel
 
 
-class TerritoryUnit(models.Model):
+class NamedInTwoLanguages:
+    """For models with `name_fr` and `name_ar`: `name` is the one of the active language."""
+
+    @property
+    def name(self) -> str:
+        """The name in the active language: Arabic for Arabic pages, French otherwise."""
+        if (get_language() or "").startswith("ar") and self.name_ar:
+            return self.name_ar
+        return self.name_fr
+
+
+class TerritoryUnit(NamedInTwoLanguages, models.Model):
     """A unit of the HCP hierarchy with its 2024 census figures (RGPH 2024, CC BY 4.0).
 
     `population` is the legal population. `population_men` and `population_women` are the
@@ -41,13 +56,6 @@ class TerritoryUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        """The name in the active language: Arabic for Arabic pages, French otherwise."""
-        if (get_language() or "").startswith("ar") and self.name_ar:
-            return self.name_ar
-        return self.name_fr
 
     @property
     def youth(self) -> int | None:
@@ -372,3 +380,438 @@ class Attachment(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("provinces:attachment_download", args=[self.province.code, self.pk])
+
+
+# The provincial programme: the national framework convention, each province's execution
+# contract, its chronogram of activities, and the field visits and meetings with their
+# follow-up actions.
+
+END_BEFORE_START = _("The end date cannot be before the start date.")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or that month's last day if it is shorter (31 Jan → 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+class FrameworkConvention(TrackedModel):
+    """The national framework convention under which an organisation accompanies provinces.
+
+    National reference data (e.g. TARGA-AIDE × Coordination nationale de l'INDH, 5 February
+    2021): administrators record it; whoever may open one of its provinces may read it.
+    """
+
+    title = models.CharField(_("title"), max_length=250)
+    parties = models.TextField(
+        _("parties"), help_text=_("One per line, e.g. Association TARGA-AIDE.")
+    )
+    signed_on = models.DateField(_("signature date"))
+    scope = models.TextField(_("purpose and scope"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    provinces = models.ManyToManyField(
+        Province, related_name="framework_conventions", verbose_name=_("provinces covered")
+    )
+
+    _history_m2m_fields = ["provinces"]
+
+    class Meta:
+        verbose_name = _("framework convention")
+        verbose_name_plural = _("framework conventions")
+        ordering = ["-signed_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:convention_detail", args=[self.pk])
+
+    @property
+    def party_list(self) -> list[str]:
+        return [line.strip() for line in self.parties.splitlines() if line.strip()]
+
+
+class ExecutionContract(TrackedModel):
+    """The specific execution contract of a framework convention in one province.
+
+    Its end date is derived from the start date and the duration (`end_on`), never stored.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+        IN_PROGRESS = "in_progress", _("in progress")
+        CLOSED = "closed", _("closed")
+        TERMINATED = "terminated", _("terminated")
+
+    # Ending a contract is a coordinator's decision (Perm.VALIDATE), see the form.
+    CLOSING_STATUSES = frozenset({Status.CLOSED, Status.TERMINATED})
+
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="execution_contracts",
+        verbose_name=_("province"),
+    )
+    convention = models.ForeignKey(
+        FrameworkConvention,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("framework convention"),
+    )
+    reference = models.CharField(_("reference"), max_length=80)
+    signed_on = models.DateField(_("signature date"), null=True, blank=True)
+    start_on = models.DateField(_("start date"))
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    budget = models.DecimalField(
+        _("budget (MAD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    province_path = "province"
+
+    class Meta:
+        verbose_name = _("execution contract")
+        verbose_name_plural = _("execution contracts")
+        ordering = ["-start_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "reference"],
+                name="contract_unique_reference_per_province",
+                violation_error_message=_(
+                    "This province already has a contract with this reference."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:contract_detail", args=[self.province.code, self.pk])
+
+    @property
+    def end_on(self) -> datetime.date | None:
+        """The last day covered: the eve of the same day `duration_months` after the start.
+
+        A 12-month contract starting on 1 March 2021 ends on 28 February 2022.
+        """
+        if self.start_on is None or not self.duration_months:
+            return None
+        return add_months(self.start_on, self.duration_months) - datetime.timedelta(days=1)
+
+    end_on.fget.short_description = _("end date")
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status != self.Status.DRAFT and not self.signed_on:
+            errors["signed_on"] = _("Give the signature date: the contract is no longer a draft.")
+        if (
+            self.convention_id
+            and self.province_id
+            and not self.convention.provinces.filter(pk=self.province_id).exists()
+        ):
+            errors["convention"] = _("This framework convention does not cover this province.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityCategory(NamedInTwoLanguages, models.Model):
+    """A kind of activity in the chronogram: launch meeting, field diagnostic, training…
+
+    Reference data kept by administrators (Django admin); a data migration loads the
+    activities of the provincial progress report. An inactive category stays on the
+    activities that have it but is no longer offered.
+    """
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("A stable identifier, e.g. training.")
+    )
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("activity category")
+        verbose_name_plural = _("activity categories")
+        ordering = ["order", "name_fr"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objective(models.IntegerChoices):
+    """The four specific objectives of the framework convention (seed 000)."""
+
+    SYNERGY = 1, _("1. Synergy and convergence of the economic-development actors")
+    VALUE_CHAINS = 2, _("2. Promotion of promising value chains")
+    VIABLE_PROJECTS = 3, _("3. Emergence of economically viable projects")
+    ESS_SUPPORT = 4, _("4. Accompaniment of the selected ESS projects")
+
+
+def activity_late_q(today: datetime.date) -> models.Q:
+    """The one rule for a late activity, as a database condition.
+
+    An activity is late on `today` when it is neither done nor cancelled and either
+    - its planned end has passed (`planned_end < today`), or
+    - it is still "planned", its planned start has passed and it has no actual start.
+
+    Lists, filters, the Gantt chart and the counts all go through `ActivityQuerySet`, which
+    uses this condition: the rule is written down once.
+    """
+    open_statuses = [Activity.Status.PLANNED, Activity.Status.IN_PROGRESS]
+    return models.Q(status__in=open_statuses, planned_end__lt=today) | models.Q(
+        status=Activity.Status.PLANNED, planned_start__lt=today, actual_start__isnull=True
+    )
+
+
+class ActivityQuerySet(models.QuerySet):
+    def late(self, today: datetime.date | None = None) -> "ActivityQuerySet":
+        return self.filter(activity_late_q(today or timezone.localdate()))
+
+    def not_late(self, today: datetime.date | None = None) -> "ActivityQuerySet":
+        return self.exclude(activity_late_q(today or timezone.localdate()))
+
+    def with_lateness(self, today: datetime.date | None = None) -> "ActivityQuerySet":
+        """Annotate `is_late` (see `activity_late_q`)."""
+        return self.annotate(
+            is_late=models.ExpressionWrapper(
+                activity_late_q(today or timezone.localdate()),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def in_year(self, year: int) -> "ActivityQuerySet":
+        """Activities whose planned or actual period touches `year`."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        planned = models.Q(planned_start__lte=last, planned_end__gte=first)
+        actual = models.Q(actual_start__lte=last) & (
+            models.Q(actual_end__gte=first) | models.Q(actual_end__isnull=True)
+        )
+        return self.filter(planned | actual)
+
+
+class Activity(TrackedModel):
+    """An activity of a province's chronogram: what is planned, when it really happened."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # Cancelling an activity is a coordinator's decision (Perm.VALIDATE), see the form.
+    CLOSING_STATUSES = frozenset({Status.CANCELLED})
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="activities", verbose_name=_("province")
+    )
+    category = models.ForeignKey(
+        ActivityCategory,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("category"),
+    )
+    objective = models.PositiveSmallIntegerField(_("specific objective"), choices=Objective.choices)
+    title = models.CharField(_("title"), max_length=200)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programme_activities",
+        verbose_name=_("responsible"),
+        help_text=_("Someone who holds a role in the province."),
+    )
+    responsible_name = models.CharField(
+        _("responsible (other)"),
+        max_length=150,
+        blank=True,
+        help_text=_("If the person in charge has no account, e.g. a service provider."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    deliverable = models.TextField(
+        _("deliverable"),
+        blank=True,
+        help_text=_("What the activity produces, e.g. the value-chain diagnostic report."),
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    province_path = "province"
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["planned_start", "planned_end", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:activity_detail", args=[self.province.code, self.pk])
+
+    @property
+    def responsible_display(self) -> str:
+        parts = [str(self.responsible) if self.responsible_id else "", self.responsible_name]
+        return " · ".join(p for p in parts if p)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = END_BEFORE_START
+        if self.actual_end and not self.actual_start:
+            errors["actual_start"] = _("Give the actual start date too.")
+        elif self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = END_BEFORE_START
+        if self.status == self.Status.DONE:
+            message = _("An activity marked done needs its actual start and end dates.")
+            for name in ("actual_start", "actual_end"):
+                if not getattr(self, name):
+                    errors.setdefault(name, message)
+            if self.actual_end and self.actual_end > timezone.localdate():
+                errors.setdefault("actual_end", _("A done activity cannot have ended after today."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class FieldVisitQuerySet(models.QuerySet):
+    def with_action_counts(self, today: datetime.date | None = None) -> "FieldVisitQuerySet":
+        """Annotate `n_actions` and `n_overdue` (see `follow_up_overdue_q`)."""
+        overdue = follow_up_overdue_q(today or timezone.localdate(), prefix="actions__")
+        return self.annotate(
+            n_actions=models.Count("actions", distinct=True),
+            n_overdue=models.Count("actions", filter=overdue, distinct=True),
+        )
+
+
+class FieldVisit(TrackedModel):
+    """A field visit, or a meeting with service providers or a youth platform, in a province."""
+
+    class Kind(models.TextChoices):
+        FIELD_VISIT = "field_visit", _("field visit")
+        PROVIDER_MEETING = "provider_meeting", _("meeting with service providers")
+        YOUTH_PLATFORM_MEETING = "youth_platform_meeting", _("meeting with a youth platform")
+        OTHER_MEETING = "other_meeting", _("other meeting")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="field_visits", verbose_name=_("province")
+    )
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="field_visits", verbose_name=_("communes")
+    )
+    stakeholders = models.ManyToManyField(
+        Stakeholder, blank=True, related_name="field_visits", verbose_name=_("stakeholders met")
+    )
+    people_met = models.TextField(
+        _("people met"), blank=True, help_text=_("Names and roles, e.g. project holders met.")
+    )
+    purpose = models.TextField(_("purpose"))
+    findings = models.TextField(_("findings"), blank=True)
+
+    objects = FieldVisitQuerySet.as_manager()
+
+    province_path = "province"
+    _history_m2m_fields = ["communes", "stakeholders"]
+
+    class Meta:
+        verbose_name = _("field visit or meeting")
+        verbose_name_plural = _("field visits and meetings")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display().capitalize()} · {formats.date_format(self.date)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:visit_detail", args=[self.province.code, self.pk])
+
+
+def follow_up_overdue_q(today: datetime.date, prefix: str = "") -> models.Q:
+    """The one rule for an overdue follow-up action: still open and its due date has passed.
+
+    `prefix` reaches the actions from another model, e.g. "actions__" from a visit.
+    """
+    return models.Q(**{f"{prefix}status": FollowUpAction.Status.OPEN, f"{prefix}due_on__lt": today})
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None) -> "FollowUpActionQuerySet":
+        return self.filter(follow_up_overdue_q(today or timezone.localdate()))
+
+    def with_overdue(self, today: datetime.date | None = None) -> "FollowUpActionQuerySet":
+        """Annotate `is_overdue` (see `follow_up_overdue_q`)."""
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(
+                follow_up_overdue_q(today or timezone.localdate()),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class FollowUpAction(TrackedModel):
+    """Something to do after a visit or a meeting, by whom and by when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+
+    visit = models.ForeignKey(
+        FieldVisit,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("visit or meeting"),
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("who does it"), max_length=150, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = FollowUpActionQuerySet.as_manager()
+
+    province_path = "visit__province"
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return f"{self.visit.get_absolute_url()}#action-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status == self.Status.DONE and not self.done_on:
+            errors["done_on"] = _("Give the date the action was done.")
+        if self.status == self.Status.OPEN and self.done_on:
+            errors["done_on"] = _("An open action has no completion date: mark it done instead.")
+        if self.done_on and self.done_on > timezone.localdate():
+            errors.setdefault("done_on", _("The completion date cannot be after today."))
+        if errors:
+            raise ValidationError(errors)

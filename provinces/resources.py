@@ -1,5 +1,7 @@
 """Excel and CSV exports of a province's records (django-import-export), in the user's language."""
 
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
@@ -30,4 +32,99 @@ class StakeholderResource(resources.Resource):
         queryset = queryset.select_related("managing_association").prefetch_related(
             "communes", "contacts"
         )
+        return super().export(queryset=queryset, **kwargs)
+
+
+def _yes_no(value: bool) -> str:
+    return gettext("yes") if value else gettext("no")
+
+
+class ConventionResource(resources.Resource):
+    title = fields.Field(attribute="title", column_name=_("Title"))
+    parties = fields.Field(column_name=_("Parties"))
+    signed_on = fields.Field(attribute="signed_on", column_name=_("Signature date"))
+    provinces = fields.Field(column_name=_("Provinces covered"))
+    scope = fields.Field(attribute="scope", column_name=_("Purpose and scope"))
+
+    def dehydrate_parties(self, obj):
+        return "; ".join(obj.party_list)
+
+    def dehydrate_provinces(self, obj):
+        return ", ".join(p.name for p in obj.provinces.all())
+
+    def export(self, queryset=None, **kwargs):
+        return super().export(queryset=queryset.prefetch_related("provinces"), **kwargs)
+
+
+class ContractResource(resources.Resource):
+    reference = fields.Field(attribute="reference", column_name=_("Reference"))
+    convention = fields.Field(attribute="convention__title", column_name=_("Framework convention"))
+    status = fields.Field(attribute="get_status_display", column_name=_("Status"))
+    signed_on = fields.Field(attribute="signed_on", column_name=_("Signature date"))
+    start_on = fields.Field(attribute="start_on", column_name=_("Start date"))
+    duration_months = fields.Field(attribute="duration_months", column_name=_("Duration (months)"))
+    end_on = fields.Field(attribute="end_on", column_name=_("End date"))
+    budget = fields.Field(attribute="budget", column_name=_("Budget (MAD)"))
+    notes = fields.Field(attribute="notes", column_name=_("Notes"))
+
+    def export(self, queryset=None, **kwargs):
+        return super().export(queryset=queryset.select_related("convention"), **kwargs)
+
+
+class ActivityResource(resources.Resource):
+    """The chronogram as a table; "late" follows the one rule (`activity_late_q`)."""
+
+    objective = fields.Field(attribute="get_objective_display", column_name=_("Specific objective"))
+    category = fields.Field(attribute="category__name", column_name=_("Category"))
+    title = fields.Field(attribute="title", column_name=_("Title"))
+    planned_start = fields.Field(attribute="planned_start", column_name=_("Planned start"))
+    planned_end = fields.Field(attribute="planned_end", column_name=_("Planned end"))
+    actual_start = fields.Field(attribute="actual_start", column_name=_("Actual start"))
+    actual_end = fields.Field(attribute="actual_end", column_name=_("Actual end"))
+    status = fields.Field(attribute="get_status_display", column_name=_("Status"))
+    late = fields.Field(column_name=_("Late"))
+    responsible = fields.Field(attribute="responsible_display", column_name=_("Responsible"))
+    deliverable = fields.Field(attribute="deliverable", column_name=_("Deliverable"))
+
+    def dehydrate_late(self, obj):
+        return _yes_no(obj.is_late)
+
+    def export(self, queryset=None, **kwargs):
+        queryset = queryset.with_lateness().select_related("category", "responsible")
+        return super().export(queryset=queryset, **kwargs)
+
+
+class FieldVisitResource(resources.Resource):
+    date = fields.Field(attribute="date", column_name=_("Date"))
+    kind = fields.Field(attribute="get_kind_display", column_name=_("Type"))
+    communes = fields.Field(column_name=_("Communes"))
+    stakeholders = fields.Field(column_name=_("Stakeholders met"))
+    people_met = fields.Field(attribute="people_met", column_name=_("People met"))
+    purpose = fields.Field(attribute="purpose", column_name=_("Purpose"))
+    findings = fields.Field(attribute="findings", column_name=_("Findings"))
+    actions = fields.Field(column_name=_("Follow-up actions"))
+
+    def dehydrate_communes(self, obj):
+        return ", ".join(c.name for c in obj.communes.all())
+
+    def dehydrate_stakeholders(self, obj):
+        return ", ".join(str(s) for s in obj.stakeholders.all())
+
+    def dehydrate_actions(self, obj):
+        return "; ".join(
+            " – ".join(
+                p
+                for p in (
+                    a.description,
+                    a.owner,
+                    formats.date_format(a.due_on, "SHORT_DATE_FORMAT") if a.due_on else "",
+                    a.get_status_display(),
+                )
+                if p
+            )
+            for a in obj.actions.all()
+        )
+
+    def export(self, queryset=None, **kwargs):
+        queryset = queryset.prefetch_related("communes", "stakeholders", "actions")
         return super().export(queryset=queryset, **kwargs)

@@ -1,9 +1,24 @@
 """Reads for provinces and territories."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+import datetime
 
-from provinces.access import Perm, perms_in, provinces_for_user
-from provinces.models import Commune, Membership, Province
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from provinces.access import Perm, perms_in, provinces_for_user, scope_for_user
+from provinces.models import (
+    Activity,
+    Commune,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+    FrameworkConvention,
+    Membership,
+    Province,
+    activity_late_q,
+    follow_up_overdue_q,
+)
+from targa.models import User
 
 
 def home_provinces(user) -> list[tuple[Province, frozenset[Perm]]]:
@@ -43,3 +58,56 @@ def province_team(province: Province) -> QuerySet:
         .select_related("user")
         .order_by("role", "user__last_name", "user__username")
     )
+
+
+def conventions_covering(province: Province) -> QuerySet:
+    return FrameworkConvention.objects.filter(provinces=province)
+
+
+def contracts_of_convention(convention: FrameworkConvention, user) -> QuerySet:
+    """The execution contracts under a convention, in the provinces the user may see."""
+    contracts = convention.contracts.select_related("province")
+    return scope_for_user(contracts, user).order_by("province__name_fr", "-start_on")
+
+
+def responsible_candidates(province: Province) -> QuerySet:
+    """Active users who hold a role in the province itself: who may be made responsible."""
+    members = Membership.objects.filter(province=province).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=members).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def activity_counts(activities: QuerySet, today: datetime.date | None = None) -> dict:
+    """How many activities, done, in progress, late (the rule of `activity_late_q`): one query."""
+    today = today or timezone.localdate()
+    return activities.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=Activity.Status.DONE)),
+        in_progress=Count("id", filter=Q(status=Activity.Status.IN_PROGRESS)),
+        late=Count("id", filter=activity_late_q(today)),
+    )
+
+
+def programme_overview(province: Province, today: datetime.date | None = None) -> dict:
+    """The figures of the province page: current contract, chronogram, visits, follow-ups."""
+    today = today or timezone.localdate()
+    contract = (
+        ExecutionContract.objects.filter(province=province)
+        .exclude(status=ExecutionContract.Status.DRAFT)
+        .order_by("-start_on", "-id")
+        .first()
+    )
+    visits = FieldVisit.objects.filter(province=province).aggregate(
+        visits=Count("id"), visits_this_year=Count("id", filter=Q(date__year=today.year))
+    )
+    actions = FollowUpAction.objects.filter(visit__province=province).aggregate(
+        open_actions=Count("id", filter=Q(status=FollowUpAction.Status.OPEN)),
+        overdue_actions=Count("id", filter=follow_up_overdue_q(today)),
+    )
+    return {
+        "contract": contract,
+        "activities": activity_counts(Activity.objects.filter(province=province), today),
+        **visits,
+        **actions,
+    }

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from provinces import views
+from provinces import views_programme as programme
 from provinces import views_records as records
 from targa import crud
 
@@ -55,5 +56,80 @@ urlpatterns += [
         f"{code}/attachments/<int:pk>/delete/",
         records.AttachmentDeleteView.as_view(),
         name="attachment_delete",
+    ),
+]
+
+# The provincial programme. Framework conventions are national: their URLs have two segments
+# so that they never meet the province pages' `<code>/`.
+urlpatterns += [
+    path("programme/conventions/", programme.ConventionListView.as_view(), name="convention_list"),
+    path(
+        "programme/conventions/new/",
+        programme.ConventionCreateView.as_view(),
+        name="convention_create",
+    ),
+    path(
+        "programme/conventions/<int:pk>/",
+        programme.ConventionDetailView.as_view(),
+        name="convention_detail",
+    ),
+    path(
+        "programme/conventions/<int:pk>/edit/",
+        programme.ConventionUpdateView.as_view(),
+        name="convention_edit",
+    ),
+    path(
+        "programme/conventions/<int:pk>/history/",
+        programme.ConventionHistoryView.as_view(),
+        name="convention_history",
+    ),
+    *crud.crud_urls(
+        "contracts",
+        "contract",
+        list_view=programme.ContractListView,
+        create_view=programme.ContractCreateView,
+        detail_view=programme.ContractDetailView,
+        update_view=programme.ContractUpdateView,
+        delete_view=programme.ContractDeleteView,
+        history_view=programme.ContractHistoryView,
+    ),
+    path(f"{code}/activities/gantt/", programme.ActivityGanttView.as_view(), name="activity_gantt"),
+    *crud.crud_urls(
+        "activities",
+        "activity",
+        list_view=programme.ActivityListView,
+        create_view=programme.ActivityCreateView,
+        detail_view=programme.ActivityDetailView,
+        update_view=programme.ActivityUpdateView,
+        delete_view=programme.ActivityDeleteView,
+        history_view=programme.ActivityHistoryView,
+    ),
+    *crud.crud_urls(
+        "visits",
+        "visit",
+        list_view=programme.VisitListView,
+        create_view=programme.VisitCreateView,
+        detail_view=programme.VisitDetailView,
+        update_view=programme.VisitUpdateView,
+        delete_view=programme.VisitDeleteView,
+        history_view=programme.VisitHistoryView,
+    ),
+    *crud.crud_urls(
+        "visits/<int:parent_pk>/actions",
+        "followup",
+        create_view=programme.FollowUpCreateView,
+        update_view=programme.FollowUpUpdateView,
+        delete_view=programme.FollowUpDeleteView,
+        history_view=programme.FollowUpHistoryView,
+    ),
+    path(
+        f"{code}/visits/<int:parent_pk>/actions/<int:pk>/done/",
+        programme.FollowUpCompleteView.as_view(),
+        name="followup_done",
+    ),
+    path(
+        f"{code}/visits/<int:parent_pk>/actions/<int:pk>/reopen/",
+        programme.FollowUpReopenView.as_view(),
+        name="followup_reopen",
     ),
 ]

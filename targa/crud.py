@@ -34,6 +34,18 @@ EXPORT_FORMATS = {
 }
 
 
+def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str) -> HttpResponse:
+    """The rows of `queryset` as a CSV or Excel download, with the resource's columns."""
+    dataset = resource_class().export(queryset=queryset)
+    content_type, ext = EXPORT_FORMATS[fmt]
+    body = dataset.export(fmt)
+    if fmt == "csv":
+        body = "\ufeff" + body  # so that Excel opens the accents and Arabic right
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{datetime.date.today()}.{ext}"'
+    return response
+
+
 def in_province(qs: QuerySet, province) -> QuerySet:
     """Rows of a scoped model that belong to one province."""
     path = qs.model.province_path
@@ -70,14 +82,18 @@ class ScopedMixin:
         self.province = access_province(user=request.user, code=kwargs["code"])
         self.perms_here = perms_in(request.user, self.province)
         if self.parent_model is not None:
-            self.parent = access_object(
-                in_province(self.parent_model._default_manager.all(), self.province),
-                user=request.user,
-                pk=kwargs["parent_pk"],
-            )
+            self.parent = self.get_parent(kwargs["parent_pk"])
         if self.required_perm not in self.perms_here:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_parent(self, pk):
+        """The parent record named by the URL, loaded through the access layer."""
+        return access_object(
+            in_province(self.parent_model._default_manager.all(), self.province),
+            user=self.request.user,
+            pk=pk,
+        )
 
     def base_queryset(self) -> QuerySet:
         # Joined because get_absolute_url() needs the province's code on every row.
@@ -150,7 +166,7 @@ class ScopedListView(ScopedMixin, TemplateView):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(
-                self.request.GET or None, queryset=qs, request=self.request
+                self.request.GET or None, queryset=qs, request=self.request, province=self.province
             )
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
             if filterset.is_bound and not filterset.is_valid():
@@ -168,34 +184,36 @@ class ScopedListView(ScopedMixin, TemplateView):
 
     def export(self, fmt: str) -> HttpResponse:
         qs, _filterset, _q = self.filtered()
-        dataset = self.resource_class().export(queryset=qs)
-        content_type, ext = EXPORT_FORMATS[fmt]
-        body = dataset.export(fmt)
-        if fmt == "csv":
-            body = "\ufeff" + body  # so that Excel opens the accents and Arabic right
-        name = f"{self.model._meta.model_name}-{self.province.code}-{datetime.date.today()}.{ext}"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return export_response(
+            self.resource_class,
+            qs,
+            fmt,
+            stem=f"{self.model._meta.model_name}-{self.province.code}",
+        )
+
+    def rows_context(self, qs: QuerySet) -> dict:
+        """What the template shows of the filtered rows: one page (a chart may take them all)."""
+        return {"page_obj": Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         qs, filterset, q = self.filtered()
-        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        ctx.update(self.rows_context(qs))
         ctx.update(
-            page_obj=page,
             filter=filterset,
             q=q,
             searchable=bool(self.search_fields),
             columns=[(c, self.column_label(c)) for c in self.columns],
             exportable=self.resource_class is not None,
-            create_url=(
-                reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
-                if Perm.CHANGE in self.perms_here
-                else None
-            ),
+            create_url=self.get_create_url(),
         )
         return ctx
+
+    def get_create_url(self) -> str | None:
+        """Where the "Add" button leads; None hides it (e.g. records added from a parent's page)."""
+        if Perm.CHANGE not in self.perms_here:
+            return None
+        return reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
 
     def column_label(self, name: str) -> str:
         field_name = name.removeprefix("get_").removesuffix("_display")

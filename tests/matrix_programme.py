@@ -1,3 +1,132 @@
-"""Permission matrix of the programme pages (see tests/matrix_support.py)."""
+"""Permission matrix of the programme pages (see tests/matrix_support.py): the framework
+convention (national), execution contracts, the chronogram, field visits and their actions."""
 
-MATRIX: dict = {}
+import datetime
+
+from provinces.demo import ensure_activity_categories
+from provinces.models import (
+    Activity,
+    ActivityCategory,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+    FrameworkConvention,
+)
+from tests.matrix_support import ADMIN_ONLY, Case, change, everyone, scoped, validate
+
+# Only administrators change the convention; B's agent cannot even see it (it covers A only).
+MANAGE = scoped(change={"agent_a": 403, "coord_a": 403, "viewer": 403})
+
+
+def convention(ctx) -> FrameworkConvention:
+    if "convention" not in ctx:
+        ctx["convention"] = FrameworkConvention.objects.create(
+            title="Convention-cadre", parties="TARGA-AIDE", signed_on=datetime.date(2021, 2, 5)
+        )
+        ctx["convention"].provinces.add(ctx["province_a"])
+    return ctx["convention"]
+
+
+def contract(ctx) -> ExecutionContract:
+    return ExecutionContract.objects.create(
+        province=ctx["province_a"],
+        convention=convention(ctx),
+        reference=f"CSE-{len(ctx)}",
+        start_on=datetime.date(2021, 4, 1),
+        duration_months=24,
+    )
+
+
+def activity(ctx) -> Activity:
+    ensure_activity_categories()
+    return Activity.objects.create(
+        province=ctx["province_a"],
+        category=ActivityCategory.objects.get(code="training"),
+        objective=1,
+        title="Formation",
+        planned_start=datetime.date(2022, 1, 10),
+        planned_end=datetime.date(2022, 1, 14),
+    )
+
+
+def visit(ctx) -> FieldVisit:
+    if "visit" not in ctx:
+        ctx["visit"] = FieldVisit.objects.create(
+            province=ctx["province_a"],
+            kind=FieldVisit.Kind.FIELD_VISIT,
+            date=datetime.date(2022, 3, 1),
+            purpose="Repérage",
+        )
+    return ctx["visit"]
+
+
+def action(ctx) -> FollowUpAction:
+    return FollowUpAction.objects.create(visit=visit(ctx), description="Envoyer la liste")
+
+
+def _a(ctx):
+    return {"code": ctx["province_a"].code}
+
+
+def _convention(ctx):
+    return {"pk": convention(ctx).pk}
+
+
+def _contract(ctx):
+    return {"code": ctx["province_a"].code, "pk": contract(ctx).pk}
+
+
+def _activity(ctx):
+    return {"code": ctx["province_a"].code, "pk": activity(ctx).pk}
+
+
+def _visit(ctx):
+    return {"code": ctx["province_a"].code, "pk": visit(ctx).pk}
+
+
+def _action_parent(ctx):
+    return {"code": ctx["province_a"].code, "parent_pk": visit(ctx).pk}
+
+
+def _action(ctx):
+    item = action(ctx)
+    return {"code": ctx["province_a"].code, "parent_pk": item.visit_id, "pk": item.pk}
+
+
+def _crud(name, kwargs_list, kwargs_one):
+    return {
+        f"provinces:{name}_list": [Case(scoped(), kwargs=kwargs_list)],
+        f"provinces:{name}_create": [Case(change(), kwargs=kwargs_list)],
+        f"provinces:{name}_detail": [Case(scoped(), kwargs=kwargs_one)],
+        f"provinces:{name}_edit": [Case(change(), kwargs=kwargs_one)],
+        f"provinces:{name}_delete": [
+            Case(validate(), kwargs=kwargs_one),
+            Case(validate(302), method="post", kwargs=kwargs_one),
+        ],
+        f"provinces:{name}_history": [Case(scoped(), kwargs=kwargs_one)],
+    }
+
+
+MATRIX = {
+    "provinces:convention_list": [Case(everyone(200))],
+    "provinces:convention_create": [Case(ADMIN_ONLY)],
+    "provinces:convention_detail": [Case(scoped(), kwargs=_convention)],
+    "provinces:convention_edit": [Case(MANAGE, kwargs=_convention)],
+    "provinces:convention_history": [Case(scoped(), kwargs=_convention)],
+    **_crud("contract", _a, _contract),
+    **_crud("activity", _a, _activity),
+    "provinces:activity_gantt": [Case(scoped(), kwargs=_a)],
+    **_crud("visit", _a, _visit),
+    "provinces:followup_create": [Case(change(), kwargs=_action_parent)],
+    "provinces:followup_edit": [Case(change(), kwargs=_action)],
+    "provinces:followup_delete": [
+        Case(change(), kwargs=_action),
+        Case(change(302), method="post", kwargs=_action),
+    ],
+    "provinces:followup_history": [Case(scoped(), kwargs=_action)],
+    "provinces:followup_done": [
+        Case(change(302), method="post", kwargs=_action),
+        Case(change(405), kwargs=_action),
+    ],
+    "provinces:followup_reopen": [Case(change(302), method="post", kwargs=_action)],
+}

@@ -10,6 +10,9 @@ from django.core.management import call_command
 
 LOCALES = ["fr", "ar"]
 
+# One worker runs these in turn: one of them rewrites a .po file for a moment.
+pytestmark = pytest.mark.xdist_group("locale")
+
 
 def entries(po_text: str):
     """Yield (msgid, [msgstr…], flags) for each entry of a .po file (header excluded)."""

@@ -18,9 +18,9 @@ def attachments_panel(context, record, province):
         "record": record,
         "province": province,
         "content_type_id": content_type.pk,
-        "attachments": Attachment.objects.select_related("province").filter(
-            content_type=content_type, object_id=record.pk
-        ).order_by("-created_at"),
+        "attachments": Attachment.objects.select_related("province")
+        .filter(content_type=content_type, object_id=record.pk)
+        .order_by("-created_at"),
         "can_change": has_perm(user, Perm.CHANGE, province),
         "form": AttachmentForm(),
         "csrf_token": context.get("csrf_token"),

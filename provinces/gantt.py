@@ -1,0 +1,176 @@
+"""The Gantt chart of a province's chronogram, as plain data for a template (page or PDF).
+
+Months are the columns, all of the same width, as in the chronograms handed to the Province;
+a date sits inside its month in proportion to its day. Bars are placed in percent of the
+timeline, measured from where time starts (the left in French, the right in Arabic), so the
+template draws the same data at any width and in either direction, without JavaScript.
+"""
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import formats
+
+from provinces.models import Activity, Objective
+
+
+def month_width_px(n_months: int) -> int:
+    """How wide a month is drawn on a phone; narrower on long timelines (wide screens and
+    paper fit the whole period, see gantt.css)."""
+    return 40 if n_months <= 24 else 28 if n_months <= 48 else 20
+
+
+def month_label(day: datetime.date, n_months: int) -> str:
+    """The month's short name on short timelines; its number on longer ones (the years row
+    says which year), and only every quarter's first month beyond four years."""
+    if month_width_px(n_months) >= 36:
+        return formats.date_format(day, "N")
+    if n_months <= 48 or day.month % 3 == 1:
+        return str(day.month)
+    return ""
+
+
+@dataclass(frozen=True)
+class Bar:
+    offset: float  # percent of the timeline from its start
+    width: float  # percent of the timeline
+    ongoing: bool = False  # started and not finished: drawn up to today
+
+
+@dataclass(frozen=True)
+class Row:
+    activity: Activity
+    planned: Bar | None
+    actual: Bar | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    objective: int
+    label: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Month:
+    first_day: datetime.date
+    label: str
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    width: float  # percent of the timeline
+
+
+@dataclass(frozen=True)
+class GanttChart:
+    today: datetime.date
+    months: list[Month]
+    years: list[Year]
+    groups: list[Group]
+    today_offset: float | None  # None when today is outside the timeline
+    month_px: int
+
+    @property
+    def timeline_px(self) -> int:
+        return len(self.months) * self.month_px
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def late_count(self) -> int:
+        return sum(row.late for row in self.rows)
+
+
+def _month_number(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_day(month_number: int) -> datetime.date:
+    return datetime.date(month_number // 12, month_number % 12 + 1, 1)
+
+
+class _Axis:
+    def __init__(self, first_month: int, n_months: int):
+        self.first_month = first_month
+        self.n_months = n_months
+
+    def at(self, day: datetime.date) -> float:
+        """Where `day` begins, in percent of the timeline (may fall outside 0–100)."""
+        days_in_month = calendar.monthrange(day.year, day.month)[1]
+        months = _month_number(day) - self.first_month + (day.day - 1) / days_in_month
+        return 100 * months / self.n_months
+
+    def bar(self, start: datetime.date, end: datetime.date, *, ongoing=False) -> Bar | None:
+        """The bar from the start of `start` to the end of `end`, cut to the timeline."""
+        begin = max(self.at(start), 0.0)
+        finish = min(self.at(end + datetime.timedelta(days=1)), 100.0)
+        if finish <= 0 or begin >= 100 or finish < begin:
+            return None
+        return Bar(offset=round(begin, 3), width=round(finish - begin, 3), ongoing=ongoing)
+
+
+def _axis(activities: list[Activity], today: datetime.date, year: int | None) -> _Axis:
+    if year is not None:
+        return _Axis(_month_number(datetime.date(year, 1, 1)), 12)
+    days = [
+        day
+        for a in activities
+        for day in (a.planned_start, a.planned_end, a.actual_start, a.actual_end)
+        if day is not None
+    ]
+    open_statuses = {Activity.Status.PLANNED, Activity.Status.IN_PROGRESS}
+    if not days or any(a.status in open_statuses for a in activities):
+        days.append(today)  # open activities are measured against today
+    first, last = _month_number(min(days)), _month_number(max(days))
+    return _Axis(first, last - first + 1)
+
+
+def build_gantt(
+    activities: Iterable[Activity], *, today: datetime.date, year: int | None = None
+) -> GanttChart:
+    """The chart of `activities`, which carry `is_late` (`ActivityQuerySet.with_lateness`).
+
+    Without `year` the timeline runs from the month of the earliest date to the month of the
+    latest one (today included while activities are open); with it, over that year.
+    Planned bars go from the planned start to the planned end; actual bars from the actual
+    start to the actual end or, while the activity runs, to today. Rows are grouped by
+    specific objective, in the order they come.
+    """
+    activities = list(activities)
+    axis = _axis(activities, today, year)
+    months = [
+        Month(day, month_label(day, axis.n_months))
+        for day in (_first_day(axis.first_month + i) for i in range(axis.n_months))
+    ]
+    years: list[Year] = []
+    for month in months:
+        if years and years[-1].year == month.first_day.year:
+            continue
+        count = sum(m.first_day.year == month.first_day.year for m in months)
+        years.append(Year(month.first_day.year, round(100 * count / axis.n_months, 3)))
+
+    groups = {value: Group(value, str(label)) for value, label in Objective.choices}
+    for a in activities:
+        actual = None
+        if a.actual_start is not None:
+            end = a.actual_end or max(today, a.actual_start)
+            actual = axis.bar(a.actual_start, end, ongoing=a.actual_end is None)
+        groups[a.objective].rows.append(
+            Row(a, axis.bar(a.planned_start, a.planned_end), actual, bool(a.is_late))
+        )
+    offset = (axis.at(today) + axis.at(today + datetime.timedelta(days=1))) / 2  # midday
+    return GanttChart(
+        today=today,
+        months=months,
+        years=years,
+        groups=[g for g in groups.values() if g.rows],
+        today_offset=round(offset, 3) if 0 <= offset <= 100 else None,
+        month_px=month_width_px(axis.n_months),
+    )

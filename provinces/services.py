@@ -1,0 +1,37 @@
+"""State changes of the provincial programme that are more than saving a form."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from provinces.models import FollowUpAction
+from targa.models import User
+from targa.records import record_update
+
+
+@transaction.atomic
+def follow_up_action_complete(
+    *,
+    action: FollowUpAction,
+    by: User,
+    expected_version: int,
+    done_on: datetime.date | None = None,
+) -> FollowUpAction:
+    """Mark a follow-up action done (today unless said otherwise).
+
+    Raises EditConflict if someone saved the action after the person opened the page.
+    """
+    action.status = FollowUpAction.Status.DONE
+    action.done_on = done_on or timezone.localdate()
+    return record_update(instance=action, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def follow_up_action_reopen(
+    *, action: FollowUpAction, by: User, expected_version: int
+) -> FollowUpAction:
+    """Open a follow-up action again (it was marked done by mistake, or is not finished)."""
+    action.status = FollowUpAction.Status.OPEN
+    action.done_on = None
+    return record_update(instance=action, expected_version=expected_version, by=by)

@@ -1,0 +1,352 @@
+"""Pages of the provincial programme: the framework convention (national), each province's
+execution contracts, its chronogram of activities (list and Gantt chart), and its field
+visits and meetings with their follow-up actions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from provinces import selectors, services
+from provinces.access import (
+    Perm,
+    access_convention,
+    conventions_for_user,
+    has_global_perm,
+    require_global_perm,
+)
+from provinces.filters import ActivityFilter, ContractFilter, ConventionFilter, FieldVisitFilter
+from provinces.forms import (
+    ActivityForm,
+    ContractForm,
+    ConventionForm,
+    FieldVisitForm,
+    FollowUpActionForm,
+)
+from provinces.gantt import build_gantt
+from provinces.models import (
+    Activity,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+)
+from provinces.resources import (
+    ActivityResource,
+    ContractResource,
+    ConventionResource,
+    FieldVisitResource,
+)
+from targa import crud
+from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.records import EditConflict
+
+# Framework conventions: national reference data.
+
+
+class ConventionListView(TemplateView):
+    """The conventions covering the user's provinces; administrators add them."""
+
+    template_name = "provinces/convention_list.html"
+
+    def filtered(self):
+        qs = conventions_for_user(self.request.user)
+        filterset = ConventionFilter(self.request.GET or None, queryset=qs, request=self.request)
+        if filterset.is_bound:
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            qs = qs.filter(Q(title__icontains=q) | Q(parties__icontains=q) | Q(scope__icontains=q))
+        return qs.prefetch_related("provinces"), filterset, q
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in crud.EXPORT_FORMATS:
+            qs, _filterset, _q = self.filtered()
+            return crud.export_response(ConventionResource, qs, fmt, stem="conventions")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs, filterset, q = self.filtered()
+        ctx.update(
+            page_obj=Paginator(qs, 25).get_page(self.request.GET.get("page")),
+            filter=filterset,
+            q=q,
+            can_manage=has_global_perm(self.request.user, Perm.MANAGE),
+        )
+        return ctx
+
+
+class ConventionMixin:
+    required_perm = Perm.VIEW
+
+    def get_object(self, queryset=None):
+        return access_convention(
+            user=self.request.user, pk=self.kwargs["pk"], perm=self.required_perm
+        )
+
+
+class ConventionCreateView(SafeCreateMixin, CreateView):
+    form_class = ConventionForm
+    template_name = "provinces/convention_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_global_perm(request.user, Perm.MANAGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ConventionDetailView(ConventionMixin, DetailView):
+    template_name = "provinces/convention_detail.html"
+    context_object_name = "convention"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["provinces"] = self.object.provinces.order_by("name_fr")
+        ctx["contracts"] = selectors.contracts_of_convention(self.object, self.request.user)
+        ctx["can_manage"] = has_global_perm(self.request.user, Perm.MANAGE)
+        return ctx
+
+
+class ConventionUpdateView(ConventionMixin, SafeUpdateMixin, UpdateView):
+    required_perm = Perm.MANAGE
+    form_class = ConventionForm
+    template_name = "provinces/convention_form.html"
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ConventionHistoryView(ConventionMixin, HistoryMixin, TemplateView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["back_url"] = self.object.get_absolute_url()
+        ctx["title"] = _("History of %(record)s") % {"record": self.object}
+        return ctx
+
+
+class MayValidateFormMixin:
+    """Tells forms with closing statuses whether the user may set them (Perm.VALIDATE)."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["may_validate"] = Perm.VALIDATE in self.perms_here
+        return kwargs
+
+
+# Execution contracts.
+
+
+class ContractMixin:
+    model = ExecutionContract
+    url_base = "provinces:contract"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("convention")
+
+
+class ContractListView(ContractMixin, crud.ScopedListView):
+    template_name = "provinces/contract_list.html"
+    filterset_class = ContractFilter
+    search_fields = ("reference", "notes", "convention__title")
+    resource_class = ContractResource
+    ordering = ("-start_on", "reference")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["conventions"] = selectors.conventions_covering(self.province)
+        return ctx
+
+
+class ContractDetailView(ContractMixin, crud.ScopedDetailView):
+    template_name = "provinces/contract_detail.html"
+
+
+class ContractCreateView(ContractMixin, MayValidateFormMixin, crud.ScopedCreateView):
+    form_class = ContractForm
+
+
+class ContractUpdateView(ContractMixin, MayValidateFormMixin, crud.ScopedUpdateView):
+    form_class = ContractForm
+
+
+class ContractDeleteView(ContractMixin, crud.ScopedDeleteView):
+    pass
+
+
+class ContractHistoryView(ContractMixin, crud.ScopedHistoryView):
+    pass
+
+
+# The chronogram of activities.
+
+
+class ActivityMixin:
+    model = Activity
+    url_base = "provinces:activity"
+
+    def get_queryset(self):
+        return super().get_queryset().with_lateness().select_related("category", "responsible")
+
+
+class ActivityListView(ActivityMixin, crud.ScopedListView):
+    template_name = "provinces/activity_list.html"
+    filterset_class = ActivityFilter
+    search_fields = ("title", "deliverable", "responsible_name")
+    resource_class = ActivityResource
+    ordering = ("planned_start", "planned_end", "id")
+
+    def rows_context(self, qs):
+        return {**super().rows_context(qs), "counts": selectors.activity_counts(qs)}
+
+
+class ActivityGanttView(ActivityListView):
+    """The same filtered activities as the list, drawn as a Gantt chart (all of them)."""
+
+    template_name = "provinces/activity_gantt.html"
+    ordering = ("objective", "planned_start", "planned_end", "id")
+
+    def rows_context(self, qs):
+        try:
+            year = int(self.request.GET.get("year", ""))
+        except ValueError:
+            year = None
+        return {"chart": build_gantt(qs, today=timezone.localdate(), year=year)}
+
+
+class ActivityDetailView(ActivityMixin, crud.ScopedDetailView):
+    template_name = "provinces/activity_detail.html"
+
+
+class ActivityCreateView(ActivityMixin, MayValidateFormMixin, crud.ScopedCreateView):
+    form_class = ActivityForm
+
+
+class ActivityUpdateView(ActivityMixin, MayValidateFormMixin, crud.ScopedUpdateView):
+    form_class = ActivityForm
+
+
+class ActivityDeleteView(ActivityMixin, crud.ScopedDeleteView):
+    pass
+
+
+class ActivityHistoryView(ActivityMixin, crud.ScopedHistoryView):
+    pass
+
+
+# Field visits and meetings, and their follow-up actions.
+
+
+class VisitMixin:
+    model = FieldVisit
+    url_base = "provinces:visit"
+
+
+class VisitListView(VisitMixin, crud.ScopedListView):
+    template_name = "provinces/visit_list.html"
+    filterset_class = FieldVisitFilter
+    search_fields = ("purpose", "findings", "people_met", "stakeholders__name")
+    resource_class = FieldVisitResource
+    ordering = ("-date", "-id")
+
+    def get_queryset(self):
+        qs = super().get_queryset().with_action_counts()
+        return qs.prefetch_related("communes", "stakeholders")
+
+    def filtered(self):
+        qs, filterset, q = super().filtered()
+        return (qs.distinct() if q else qs), filterset, q
+
+
+class VisitDetailView(VisitMixin, crud.ScopedDetailView):
+    template_name = "provinces/visit_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "communes",
+                "stakeholders",
+                Prefetch("actions", queryset=FollowUpAction.objects.with_overdue()),
+            )
+        )
+
+
+class VisitCreateView(VisitMixin, crud.ScopedCreateView):
+    form_class = FieldVisitForm
+
+
+class VisitUpdateView(VisitMixin, crud.ScopedUpdateView):
+    form_class = FieldVisitForm
+
+
+class VisitDeleteView(VisitMixin, crud.ScopedDeleteView):
+    pass
+
+
+class VisitHistoryView(VisitMixin, crud.ScopedHistoryView):
+    pass
+
+
+class FollowUpMixin:
+    model = FollowUpAction
+    url_base = "provinces:followup"
+    parent_model = FieldVisit
+    parent_field = "visit"
+
+
+class FollowUpCreateView(FollowUpMixin, crud.ScopedCreateView):
+    form_class = FollowUpActionForm
+
+
+class FollowUpUpdateView(FollowUpMixin, crud.ScopedUpdateView):
+    form_class = FollowUpActionForm
+
+
+class FollowUpDeleteView(FollowUpMixin, crud.ScopedDeleteView):
+    required_perm = Perm.CHANGE
+
+
+class FollowUpHistoryView(FollowUpMixin, crud.ScopedHistoryView):
+    pass
+
+
+class FollowUpStatusView(FollowUpMixin, crud.ScopedObjectMixin, View):
+    """One tap on the visit page: mark an action done, or open it again."""
+
+    http_method_names = ["post"]
+    required_perm = Perm.CHANGE
+    service = None  # services.follow_up_action_complete or …_reopen
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_object()
+        version = request.POST.get("version", "")
+        try:
+            type(self).service(
+                action=action,
+                by=request.user,
+                expected_version=int(version) if version.isdigit() else action.version,
+            )
+        except EditConflict as conflict:
+            messages.error(request, conflict.message())
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(action.get_absolute_url())
+
+
+class FollowUpCompleteView(FollowUpStatusView):
+    service = services.follow_up_action_complete
+    success_message = _("Action marked done.")
+
+
+class FollowUpReopenView(FollowUpStatusView):
+    service = services.follow_up_action_reopen
+    success_message = _("Action open again.")

@@ -1,0 +1,133 @@
+"""CPDE journeys in a real headless Chromium: a meeting recorded on a phone, a recommendation
+closed by the coordinator, the PV downloaded with its attendance."""
+
+import datetime
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cpde.models import Meeting, Recommendation
+from targa.demo import seed_demo
+from tests.browser.test_journeys import log_in
+from tests.conftest import ensure_territories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KHENIFRA = "05.301"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    ensure_territories()
+    seed_demo()
+
+
+def test_field_agent_records_a_meeting_with_attendance_and_two_recommendations_on_a_phone(
+    page: Page, live_server, demo
+):
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in(page, base, "agent.khenifra")
+    page.goto(f"{base}/provinces/{KHENIFRA}/cpde/meetings/new/")
+    page.locator("#id_kind").select_option("ordinary")
+    page.locator("#id_date").fill(datetime.date.today().isoformat())
+    page.locator("#id_place").fill("Salle de réunion de la Province, Khénifra")
+    page.locator("#id_subject").fill("Suivi des chaînes de valeur")
+    page.locator("#id_agenda").fill("Mot d'ouverture\nSuivi des recommandations\nDivers")
+    page.locator("main form button[type=submit]").click()
+
+    meeting = Meeting.objects.get(place="Salle de réunion de la Province, Khénifra")
+    expect(page).to_have_url(f"{base}{meeting.get_absolute_url()}")
+    assert meeting.agenda_items.count() == 3
+
+    # Attendance in one go: everyone present, then one member excused.
+    form = page.get_by_test_id("attendance-form")
+    lines = form.locator("li")
+    n_members = lines.count()
+    assert n_members >= 10
+    form.locator("[data-mark-all=present]").click()
+    excused_line = lines.nth(1)
+    excused_name = excused_line.locator(".fw-semibold").inner_text()
+    excused_line.locator("label").nth(1).click()
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("attendance-form")).to_be_visible()
+    statuses = dict(meeting.attendances.values_list("member__name", "status"))
+    assert len(statuses) == n_members
+    assert statuses[excused_name] == "excused"
+    assert list(statuses.values()).count("present") == n_members - 1
+
+    for text in (
+        "Organiser un atelier sur l'accès au financement",
+        "Visiter la coopérative d'Aguelmous",
+    ):
+        page.goto(f"{base}/provinces/{KHENIFRA}/cpde/meetings/{meeting.pk}/recommendations/new/")
+        page.locator("#id_text").fill(text)
+        page.locator("#id_owner_name").fill("DAS de Khénifra")
+        page.locator("#id_due_date").fill(
+            (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        )
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("main")).to_contain_text(text)
+    assert meeting.recommendations.count() == 2
+    page.goto(f"{base}{meeting.get_absolute_url()}")
+    expect(page.locator("main")).to_contain_text("Visiter la coopérative d'Aguelmous")
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_coordinator_closes_a_recommendation_and_the_late_list_shrinks(
+    page: Page, live_server, demo
+):
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, base, "coord.khenifra")
+    late_url = f"{base}/provinces/{KHENIFRA}/cpde/recommendations/late/"
+    page.goto(late_url)
+    rows = page.get_by_test_id("record-table").locator("tbody tr")
+    before = rows.count()
+    assert before >= 1
+    first = rows.first.locator("a").first
+    text = first.inner_text()
+    first.click()
+    page.locator("a[href$='/close/']").click()
+    page.locator("input[name=outcome][value=done]").check()
+    page.locator("#id_date").fill(datetime.date.today().isoformat())
+    page.locator("#id_note").fill("Atelier tenu avec la DPA.")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("follow-ups")).to_contain_text("Atelier tenu avec la DPA.")
+
+    page.goto(late_url)
+    expect(page.get_by_test_id("record-table").locator("tbody tr")).to_have_count(
+        before - 1
+    ) if before > 1 else expect(page.get_by_test_id("record-table")).not_to_contain_text(text)
+    assert Recommendation.objects.filter(
+        status="done", follow_ups__note="Atelier tenu avec la DPA."
+    ).exists()
+
+
+def test_pv_pdf_downloads_with_the_attendance(page: Page, live_server, demo, tmp_path):
+    base = live_server.url
+    log_in(page, base, "coord.khenifra")
+    meeting = (
+        Meeting.objects.filter(committee__province__code=KHENIFRA, attendances__status="present")
+        .distinct()
+        .order_by("-date")
+        .first()
+    )
+    page.goto(f"{base}{meeting.get_absolute_url()}")
+    link = page.get_by_test_id("pv-fr")
+    response = page.request.get(f"{base}{link.get_attribute('href')}&download=1")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "pv.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    present = list(
+        meeting.attendances.filter(status="present").values_list("member__name", flat=True)
+    )
+    assert present
+    for name in present:
+        assert name in " ".join(text.split())

@@ -1,0 +1,282 @@
+"""CPDE committee and meetings: attendance in one go, agenda, history, the PV as a PDF."""
+
+import re
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from cpde.models import AgendaItem, Attendance, Committee, Guest, Meeting
+from cpde.services import meeting_record_attendance
+from tests import cpde_support as cs
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet(users, province_a):
+    """A past meeting of A with three current members, a former and a future one."""
+    by = users["coord_a"]
+    members = [
+        cs.member(province_a, by, "Naima Ouchen", "F"),
+        cs.member(province_a, by, "Rachid Ouaddi", "M", start_date=cs.days(-400)),
+        cs.member(province_a, by, "خديجة العلوي", "F", end_date=cs.days(300)),
+    ]
+    cs.member(province_a, by, "Ancien Membre", "M", end_date=cs.days(-60))
+    cs.member(province_a, by, "Futur Membre", "M", start_date=cs.days(10))
+    meeting = cs.meeting(province_a, by, date=cs.days(-7), place="Siège de la Province")
+    return meeting, members
+
+
+def attendance_url(meeting):
+    return reverse("cpde:meeting_attendance", args=[meeting.committee.province.code, meeting.pk])
+
+
+def test_meeting_page_lists_every_current_member_for_attendance(users, sheet):
+    meeting, members = sheet
+    page = client_for(users["agent_a"]).get(meeting.get_absolute_url())
+    form = page.context["attendance_form"]
+    assert [m.name for m, _field in form.lines()] == sorted(m.name for m in members)
+    html = page.content.decode()
+    assert "Ancien Membre" not in html and "Futur Membre" not in html
+    assert html.count('type="radio"') == 3 * 3
+
+
+def test_attendance_is_saved_in_one_go(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    data = {f"m{naima.pk}": "present", f"m{rachid.pk}": "excused", f"m{khadija.pk}": "present"}
+
+    response = client_for(users["agent_a"]).post(attendance_url(meeting), data)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"{meeting.get_absolute_url()}#attendance")
+    saved = dict(Attendance.objects.filter(meeting=meeting).values_list("member__name", "status"))
+    assert saved == {
+        "Naima Ouchen": "present",
+        "Rachid Ouaddi": "excused",
+        "خديجة العلوي": "present",
+    }
+    assert Attendance.history.filter(meeting_id=meeting.pk).count() == 3
+    assert Attendance.history.first().history_user == users["agent_a"]
+
+
+def test_attendance_with_one_line_left_blank_saves_nothing(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    meeting_record_attendance(meeting=meeting, statuses={naima.pk: "absent"}, by=users["coord_a"])
+    data = {f"m{naima.pk}": "present", f"m{rachid.pk}": "present"}
+
+    response = client_for(users["agent_a"]).post(attendance_url(meeting), data)
+
+    assert response.status_code == 200
+    assert "خديجة العلوي" in response.context["form"].non_field_errors()[0]
+    assert list(Attendance.objects.filter(meeting=meeting).values_list("status", flat=True)) == [
+        "absent"
+    ]
+
+
+def test_attendance_saved_again_changes_only_what_changed(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    first = {naima.pk: "present", rachid.pk: "present", khadija.pk: "absent"}
+    assert meeting_record_attendance(meeting=meeting, statuses=first, by=users["agent_a"]) == 3
+    again = {**first, khadija.pk: "excused"}
+    assert meeting_record_attendance(meeting=meeting, statuses=again, by=users["agent_a"]) == 1
+    line = Attendance.objects.get(meeting=meeting, member=khadija)
+    assert line.status == "excused" and line.version == 2
+
+
+def test_attendance_cannot_be_recorded_before_the_meeting(users, province_a):
+    by = users["coord_a"]
+    naima = cs.member(province_a, by, "Naima Ouchen")
+    coming = cs.meeting(province_a, by, date=cs.days(5))
+    with pytest.raises(ValidationError):
+        meeting_record_attendance(meeting=coming, statuses={naima.pk: "present"}, by=by)
+    page = client_for(by).get(coming.get_absolute_url())
+    assert "attendance_form" not in page.context
+
+
+def test_attendance_refuses_someone_of_another_committee(users, province_a, province_b):
+    meeting = cs.meeting(province_a, users["coord_a"])
+    stranger = cs.member(province_b, users["agent_b"], "Karim Benali", "M")
+    with pytest.raises(ValidationError):
+        meeting_record_attendance(
+            meeting=meeting, statuses={stranger.pk: "present"}, by=users["coord_a"]
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_first_meeting_sets_up_the_committee_with_its_agenda(users, province_a):
+    client = client_for(users["agent_a"])
+    data = {
+        "kind": "launch",
+        "date": "2025-03-12",
+        "start_time": "10:00",
+        "place": "Siège de la Province",
+        "subject": "Lancement",
+        "agenda": "Mot d'ouverture\n\nPrésentation de la convention\nDivers\n",
+        "submission_id": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("cpde:meeting_create", args=[province_a.code]), data)
+    again = client.post(reverse("cpde:meeting_create", args=[province_a.code]), data)
+
+    assert response.status_code == 302 and again.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.committee.province == province_a
+    assert meeting.committee.name == ""  # named "CPDE of <province>" in each language
+    with translation.override("fr"):
+        assert str(meeting.committee) == gettext("CPDE of %(province)s") % {"province": "Khénifra"}
+    assert list(meeting.agenda_items.values_list("order", "title")) == [
+        (1, "Mot d'ouverture"),
+        (2, "Présentation de la convention"),
+        (3, "Divers"),
+    ]
+    assert AgendaItem.history.count() == 3
+
+
+def test_meeting_form_explains_errors_in_french_and_saves_nothing(users, province_a):
+    response = client_for(users["agent_a"]).post(
+        reverse("cpde:meeting_create", args=[province_a.code]),
+        {"kind": "launch", "date": "31/02/2025", "submission_id": str(uuid.uuid4())},
+    )
+    assert response.status_code == 200
+    assert "Saisissez une date valide" in response.content.decode()
+    assert not Meeting.objects.exists() and not Committee.objects.exists()
+
+
+def test_history_of_a_meeting_keeps_changes(users, province_a):
+    meeting = cs.meeting(province_a, users["agent_a"], decisions="Première version")
+    client = client_for(users["coord_a"])
+    data = {
+        "kind": meeting.kind,
+        "date": meeting.date.isoformat(),
+        "place": "Salle de la DAS",
+        "decisions": "Adopter le plan d'action",
+        "version": meeting.version,
+    }
+    assert (
+        client.post(
+            reverse("cpde:meeting_edit", args=[province_a.code, meeting.pk]), data
+        ).status_code
+        == 302
+    )
+    page = client.get(reverse("cpde:meeting_history", args=[province_a.code, meeting.pk]))
+    html = page.content.decode()
+    assert "Première version" in html and "Adopter le plan d&#x27;action" in html
+    assert "Salle de la DAS" in html
+    assert [e.kind for e in page.context["entries"]] == ["~", "+"]
+    assert page.context["entries"][0].user == users["coord_a"]
+
+
+def test_user_of_province_b_gets_404_on_a_meeting_of_a(users, sheet):
+    meeting, (naima, *_rest) = sheet
+    client = client_for(users["agent_b"])
+    code = meeting.committee.province.code
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get(reverse("cpde:meeting_pv", args=[code, meeting.pk])).status_code == 404
+    post = client.post(attendance_url(meeting), {f"m{naima.pk}": "present"})
+    assert post.status_code == 404
+    # Nor through B's own address with A's meeting id.
+    other = reverse("cpde:meeting_detail", args=["02.251", meeting.pk])
+    assert client.get(other).status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_guests_count_in_the_attendance_by_sex(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    meeting_record_attendance(
+        meeting=meeting,
+        statuses={naima.pk: "present", rachid.pk: "present", khadija.pk: "absent"},
+        by=users["agent_a"],
+    )
+    cs.create(Guest(meeting=meeting, name="Ayoub Chakir", sex="M"), users["agent_a"])
+    page = client_for(users["agent_a"]).get(meeting.get_absolute_url())
+    counts = page.context["counts"]
+    assert (counts.present, counts.present_women, counts.present_men) == (2, 1, 1)
+    assert (counts.absent, counts.guests, counts.women, counts.men) == (1, 1, 1, 2)
+
+
+# The PV -----------------------------------------------------------------------------------
+
+
+def title_box(content: bytes, tmp_path) -> tuple[float, float]:
+    """Left and right edges of the largest words on the first page: the PV's title."""
+    xml = cs.pdf_text(content, tmp_path, "-bbox", "-f", "1", "-l", "1")
+    words = [
+        tuple(float(v) for v in m)
+        for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', xml)
+    ]
+    tallest = max(y2 - y1 for _x1, y1, _x2, y2 in words)
+    title = [w for w in words if w[3] - w[1] > tallest - 0.5]
+    return min(w[0] for w in title), max(w[2] for w in title)
+
+
+@pytest.fixture
+def held(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    meeting_record_attendance(
+        meeting=meeting,
+        statuses={naima.pk: "present", rachid.pk: "excused", khadija.pk: "present"},
+        by=users["agent_a"],
+    )
+    cs.create(
+        AgendaItem(meeting=meeting, order=1, title="Point sur la filière miel"), users["agent_a"]
+    )
+    cs.recommendation(meeting, users["agent_a"], text="Organiser une visite des coopératives.")
+    return meeting
+
+
+def pv(client, meeting, lang):
+    code = meeting.committee.province.code
+    return client.get(reverse("cpde:meeting_pv", args=[code, meeting.pk]), {"lang": lang})
+
+
+@pytest.mark.skipif(not cs.HAS_POPPLER, reason="poppler-utils is not installed")
+def test_pv_pdf_downloads_in_french_with_the_attendance(users, held, tmp_path):
+    response = pv(client_for(users["viewer"]), held, "fr")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = " ".join(cs.pdf_text(response.content, tmp_path).split())
+    with translation.override("fr"):
+        title = gettext("Minutes of the meeting")
+    assert title in text
+    for name in ("Naima Ouchen", "Rachid Ouaddi", "Point sur la filière miel"):
+        assert name in text
+    assert "Organiser une visite des coopératives." in text
+    left, _right = title_box(response.content, tmp_path)
+    assert left < 80  # a French page starts on the left
+
+
+@pytest.mark.skipif(not cs.HAS_POPPLER, reason="poppler-utils is not installed")
+def test_pv_pdf_in_arabic_is_right_to_left_with_its_arabic_title(users, held, tmp_path):
+    # The person's own pages are in French: the language of the PDF is the one asked for.
+    response = pv(client_for(users["coord_a"], "fr"), held, "ar")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    with translation.override("ar"):
+        title = gettext("Minutes of the meeting")
+        committee = str(held.committee)
+    # The document's title (PDF metadata) is the Arabic title of the PV.
+    info = cs.pdf_info(response.content, tmp_path)
+    assert f"{title} · {committee}" in info
+    assert "خنيفرة" in committee
+    text = cs.pdf_text(response.content, tmp_path)
+    # The Arabic text can be searched and copied from the PDF (Amiri keeps letters apart).
+    words = " ".join(re.sub("[\u202a-\u202e\u200e\u200f]", "", text).split())
+    assert title in words
+    assert "خنيفرة" in words
+    assert "Naima Ouchen" in text and "Rachid Ouaddi" in text
+    _left, right = title_box(response.content, tmp_path)
+    assert right > 520  # the title sits against the right margin of the A4 page
+
+
+def test_pv_language_defaults_to_the_pages_language(users, held):
+    response = client_for(users["agent_a"], "ar").get(
+        reverse("cpde:meeting_pv", args=[held.committee.province.code, held.pk])
+    )
+    assert response["Content-Disposition"].endswith('-ar.pdf"')

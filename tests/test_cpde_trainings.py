@@ -1,0 +1,161 @@
+"""Trainings of the committee's members, their participants and scores, and the roadmap."""
+
+import time
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from cpde import models as cpde
+from cpde.models import RoadmapItem, Training, TrainingParticipant
+from cpde.selectors import training_average_score, with_training_stats
+from cpde.services import Participation, training_record_participants
+from provinces.models import Province
+from targa.demo import PROGRAMME_PROVINCES
+from tests import cpde_support as cs
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(users, province_a):
+    by = users["coord_a"]
+    return [
+        cs.member(province_a, by, name)
+        for name in ("Amina", "Brahim", "Chaima", "Driss", "Ezzahra")
+    ]
+
+
+def participants_url(training):
+    return reverse(
+        "cpde:training_participants", args=[training.committee.province.code, training.pk]
+    )
+
+
+def test_training_average_score(users, province_a, members):
+    training = cs.training(province_a, users["agent_a"])
+    amina, brahim, chaima, driss, ezzahra = members
+    training_record_participants(
+        training=training,
+        rows={
+            amina.pk: Participation(attended=True, score=3),
+            brahim.pk: Participation(attended=True, score=4),
+            chaima.pk: Participation(attended=True, score=5),
+            driss.pk: Participation(attended=True),  # attended, gave no score
+            ezzahra.pk: Participation(attended=False, score=1),  # absent: her score is dropped
+        },
+        by=users["agent_a"],
+    )
+    assert training_average_score(training) == 4.0
+    stats = with_training_stats(Training.objects.filter(pk=training.pk)).get()
+    assert (stats.n_participants, stats.n_attended, stats.avg_score) == (5, 4, 4.0)
+    page = client_for(users["viewer"]).get(training.get_absolute_url())
+    assert page.context["object"].avg_score == 4.0
+    assert "4,0" in page.content.decode()  # French decimal comma
+
+
+def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, province_a, members):
+    training = cs.training(province_a, users["agent_a"])
+    amina, brahim, chaima, driss, ezzahra = members
+    client = client_for(users["agent_a"])
+    data = {f"p{amina.pk}": "yes", f"s{amina.pk}": "5", f"p{brahim.pk}": "no", f"s{brahim.pk}": "4"}
+
+    refused = client.post(participants_url(training), data)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors[f"s{brahim.pk}"]
+    assert not TrainingParticipant.objects.exists()
+
+    data[f"s{brahim.pk}"] = ""
+    assert client.post(participants_url(training), data).status_code == 302
+    lines = dict(training.participants.values_list("member__name", "attended"))
+    assert lines == {"Amina": True, "Brahim": False}
+
+    # Unticking someone removes their line; history keeps it.
+    data[f"p{brahim.pk}"] = ""
+    client.post(participants_url(training), data)
+    assert list(training.participants.values_list("member__name", flat=True)) == ["Amina"]
+    assert TrainingParticipant.history.filter(history_type="-").count() == 1
+
+
+def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users, province_a):
+    national = cpde.Questionnaire.objects.get(
+        province__isnull=True, title__startswith="Besoins en outils"
+    )
+    need = national.questions.get(text__icontains="ValueLinks")
+    training = cs.training(province_a, users["agent_a"], theme="ValueLinks")
+    url = reverse("cpde:roadmap_item_create", args=[province_a.code])
+    data = {
+        "need": "Maîtriser l'approche chaînes de valeur",
+        "question": need.pk,
+        "priority": "high",
+        "trainings": [training.pk],
+        "target_date": cs.days(60).isoformat(),
+        "status": "planned",
+        "submission_id": str(uuid.uuid4()),
+    }
+    assert client_for(users["agent_a"]).post(url, data).status_code == 302
+    item = RoadmapItem.objects.get()
+    assert item.question == need and list(item.trainings.all()) == [training]
+    assert item.history.first().history_user == users["agent_a"]
+    page = client_for(users["viewer"]).get(
+        reverse("cpde:roadmap_item_list", args=[province_a.code])
+    )
+    assert "ValueLinks" in page.content.decode()
+
+
+def test_training_of_another_province_cannot_be_planned_in_the_roadmap(
+    users, province_a, province_b
+):
+    elsewhere = cs.training(province_b, users["agent_b"], theme="Figuig")
+    response = client_for(users["agent_a"]).post(
+        reverse("cpde:roadmap_item_create", args=[province_a.code]),
+        {
+            "need": "x",
+            "priority": "low",
+            "status": "planned",
+            "trainings": [elsewhere.pk],
+            "submission_id": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["trainings"]
+
+
+def test_demo_seed_is_fast_realistic_and_idempotent(users):
+    started = time.monotonic()
+    call_command("seed_demo")
+    assert time.monotonic() - started < 15  # all apps; the CPDE part alone takes about 1 s
+    tracked = [
+        cpde.Committee,
+        cpde.CommitteeMember,
+        cpde.Meeting,
+        cpde.Attendance,
+        cpde.Recommendation,
+        cpde.RecommendationFollowUp,
+        cpde.QuestionnaireResponse,
+        cpde.Answer,
+        cpde.Training,
+        cpde.TrainingParticipant,
+        cpde.RoadmapItem,
+    ]
+    counts = [m.objects.count() for m in tracked]
+    call_command("seed_demo")
+    assert [m.objects.count() for m in tracked] == counts
+
+    for code in PROGRAMME_PROVINCES:
+        province = Province.objects.get(code=code)
+        committee = cpde.Committee.objects.get(province=province)
+        members = committee.members.current()
+        assert 14 <= members.count() <= 16
+        assert set(members.values_list("sex", flat=True)) == {"F", "M"}
+        recs = cpde.Recommendation.objects.filter(meeting__committee=committee)
+        assert recs.overdue().exists()
+        assert recs.filter(status="done").exists() and recs.filter(status="dropped").count() == 1
+        assert committee.meetings.filter(date__gt=cs.TODAY).exists()  # the next meeting
+        kinds = set(committee.meetings.values_list("kind", flat=True))
+        assert {"launch", "ordinary", "follow_up", "workshop"} <= kinds
+        assert committee.trainings.annotate(n=Count("participants")).filter(n__gt=0).count() == 2
+        assert committee.questionnaire_responses.count() >= 10
+        assert committee.roadmap_items.exists()
