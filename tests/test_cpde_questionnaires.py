@@ -109,12 +109,16 @@ def test_answers_are_numbers_stored_as_integers(users, province_a, form):
     answer_all(form, province_a, users["agent_a"], 2)
     field = Answer._meta.get_field("value")
     assert field.get_internal_type() == "PositiveSmallIntegerField"
+    # What the database itself stores, not what Django converts on the way out.
+    type_of, expected = {"sqlite": ("typeof", "integer"), "postgresql": ("pg_typeof", "smallint")}[
+        connection.vendor
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT typeof(value) FROM {Answer._meta.db_table} WHERE value IS NOT NULL")
-        types = (
-            {row[0] for row in cursor.fetchall()} if connection.vendor == "sqlite" else {"integer"}
+        cursor.execute(
+            f"SELECT {type_of}(value) FROM {Answer._meta.db_table} WHERE value IS NOT NULL"
         )
-    assert types == {"integer"}
+        types = {str(row[0]) for row in cursor.fetchall()}
+    assert types == {expected}
     with pytest.raises(ValidationError):
         answer = Answer.objects.filter(value__isnull=False).first()
         answer.value = 6
