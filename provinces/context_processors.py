@@ -21,8 +21,14 @@ class NavProvinces:
 
     @cached_property
     def current(self):
+        """The province on screen if the page is one of a province, else the one last chosen."""
         from provinces.views import pick_current
 
+        match = getattr(self.request, "resolver_match", None)
+        code = match.kwargs.get("code") if match else None
+        for province in self.all:
+            if province.code == code:
+                return province
         return pick_current(self.all, self.request.session)
 
 

@@ -86,8 +86,9 @@ def seed_users() -> list[tuple[DemoUser, User]]:
                 "email": f"{demo.username}@demo.targa.ma",
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
         if demo.provinces:
             for code in demo.provinces:
                 Membership.objects.get_or_create(

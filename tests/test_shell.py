@@ -182,3 +182,16 @@ def test_every_model_has_a_django_admin_page():
     assert models
     missing = [m.__name__ for m in models if m not in admin.site._registry]
     assert not missing
+
+
+def test_switcher_shows_the_province_on_screen(province_a, province_b):
+    from provinces.models import Membership, Role
+    from tests.conftest import make_user
+
+    user = make_user("two.provinces")
+    Membership.objects.create(user=user, province=province_a, role=Role.VIEWER)
+    Membership.objects.create(user=user, province=province_b, role=Role.VIEWER)
+    client = client_for(user)
+    for province in (province_a, province_b):
+        response = client.get(reverse("provinces:detail", args=[province.code]))
+        assert response.context["nav_provinces"].current == province
