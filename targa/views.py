@@ -18,7 +18,7 @@ from django.views.i18n import set_language
 from provinces import selectors as province_selectors
 from provinces.access import Perm, has_global_perm, require_global_perm
 from provinces.models import Commune, Membership, Province
-from targa import services
+from targa import selectors, services
 from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.forms import LoginForm, MembershipForm, UserCreateForm, UserForm
 from targa.models import User
@@ -37,9 +37,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        provinces = province_selectors.home_provinces(user)
+        alerts = selectors.province_alerts([province.pk for province, _perms in provinces])
         ctx["provinces"] = [
-            (province, [PERM_LABELS[p] for p in Perm if p in perms])
-            for province, perms in province_selectors.home_provinces(user)
+            (province, [PERM_LABELS[p] for p in Perm if p in perms], alerts[province.pk])
+            for province, perms in provinces
         ]
         ctx["is_admin"] = has_global_perm(user, Perm.MANAGE)
         ctx["national_roles"] = Membership.objects.filter(user=user, province__isnull=True)

@@ -195,3 +195,29 @@ def test_switcher_shows_the_province_on_screen(province_a, province_b):
     for province in (province_a, province_b):
         response = client.get(reverse("provinces:detail", args=[province.code]))
         assert response.context["nav_provinces"].current == province
+
+
+def test_home_shows_what_is_late_in_each_province(users, province_a, province_b):
+    import datetime
+
+    from cpde.models import Committee, Meeting, Recommendation
+    from provinces.models import Activity, ActivityCategory
+
+    long_ago = datetime.date(2021, 3, 1)
+    category = ActivityCategory.objects.first()
+    for i in range(2):
+        Activity.objects.create(
+            province=province_a,
+            category=category,
+            objective=1,
+            title=f"Atelier {i}",
+            planned_start=long_ago,
+            planned_end=long_ago,
+        )
+    committee = Committee.objects.create(province=province_a)
+    meeting = Meeting.objects.create(committee=committee, kind="ordinary", date=long_ago)
+    Recommendation.objects.create(meeting=meeting, text="Visiter", due_date=long_ago)
+    html = client_for(users["viewer"]).get(reverse("home")).content.decode()
+    assert "2 activités en retard" in html
+    assert "1 recommandation en retard" in html
+    assert html.count('data-testid="province-alerts"') == 1  # Figuig has nothing late
