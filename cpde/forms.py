@@ -162,9 +162,12 @@ class GuestForm(ScopedForm):
 class AttendanceForm(forms.Form):
     """One line per member on the sheet, each with present / excused / absent."""
 
+    opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, sheet: list[CommitteeMember], **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet = sheet
+        self.fields["opened_versions"].initial = self.sheet_versions(sheet)
         for member in sheet:
             self.fields[f"m{member.pk}"] = forms.ChoiceField(
                 label=member.name,
@@ -190,6 +193,18 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data[f"m{m.pk}"] for m in self.sheet}
+
+    @staticmethod
+    def sheet_versions(sheet: list[CommitteeMember]) -> str:
+        """The version of each recorded line when the sheet was opened, e.g. "12:1,15:3"."""
+        return ",".join(f"{m.pk}:{m.attendance_version}" for m in sheet if m.attendance_version)
+
+    def versions_opened(self) -> dict[int, int]:
+        pairs = (p.split(":") for p in self.cleaned_data["opened_versions"].split(",") if p)
+        try:
+            return {int(member): int(version) for member, version in pairs}
+        except ValueError as exc:
+            raise forms.ValidationError(_("The form was damaged; reload the page.")) from exc
 
 
 class RecommendationForm(ScopedForm):

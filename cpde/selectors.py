@@ -111,7 +111,8 @@ def next_meeting_kind_label(kind: str | None) -> str:
 
 
 def attendance_sheet(meeting: Meeting) -> list[CommitteeMember]:
-    """Who should be on a meeting's attendance list, each with `status` (or None).
+    """Who should be on a meeting's attendance list, each with `status` (or None) and the
+    `attendance_version` of their line (or None), for the sheet's edit check.
 
     The members current on the meeting's date, plus anyone whose attendance is already
     recorded (a member who left since keeps their line). One query.
@@ -121,7 +122,10 @@ def attendance_sheet(meeting: Meeting) -> list[CommitteeMember]:
         CommitteeMember.objects.filter(committee_id=meeting.committee_id)
         .filter(current_member_condition(meeting.date) | Q(Exists(recorded)))
         .select_related("institution")
-        .annotate(status=Subquery(recorded.values("status")[:1]))
+        .annotate(
+            status=Subquery(recorded.values("status")[:1]),
+            attendance_version=Subquery(recorded.values("version")[:1]),
+        )
         .order_by("name", "id")
     )
 

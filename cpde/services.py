@@ -33,7 +33,7 @@ from cpde.selectors import attendance_sheet
 from provinces.access import Perm, has_perm
 from provinces.models import Province
 from targa.models import User
-from targa.records import Created, record_create, record_delete, record_update
+from targa.records import Created, EditConflict, record_create, record_delete, record_update
 
 # Committee and meetings ------------------------------------------------------------------
 
@@ -67,12 +67,20 @@ def agenda_next_order(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def meeting_record_attendance(*, meeting: Meeting, statuses: dict[int, str], by: User) -> int:
+def meeting_record_attendance(
+    *,
+    meeting: Meeting,
+    statuses: dict[int, str],
+    by: User,
+    versions_opened: dict[int, int] | None = None,
+) -> int:
     """Record who was present, excused or absent, for every member on the list at once.
 
     `statuses` maps member ids to a status. Only members on the meeting's attendance sheet
-    (see `cpde.selectors.attendance_sheet`) are accepted. Returns the number of lines
-    created or changed; nothing is saved if anything is wrong.
+    (see `cpde.selectors.attendance_sheet`) are accepted. `versions_opened` maps member ids
+    to the version of their line when the sheet was opened: if anyone recorded attendance
+    since, EditConflict is raised and nothing is saved. Returns the number of lines created or
+    changed; nothing is saved if anything is wrong.
     """
     if not meeting.has_taken_place:
         raise ValidationError(_("Attendance is recorded once the meeting has taken place."))
@@ -86,6 +94,14 @@ def meeting_record_attendance(*, meeting: Meeting, statuses: dict[int, str], by:
     existing = {
         a.member_id: a for a in Attendance.objects.select_for_update().filter(meeting=meeting)
     }
+    if versions_opened is not None:
+        moved = [
+            line
+            for member_id, line in existing.items()
+            if versions_opened.get(member_id) != line.version
+        ]
+        if moved:
+            raise EditConflict(current=max(moved, key=lambda line: line.updated_at))
     changed = 0
     for member_id, status in statuses.items():
         line = existing.get(member_id)

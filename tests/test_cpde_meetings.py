@@ -88,6 +88,38 @@ def test_attendance_saved_again_changes_only_what_changed(users, sheet):
     assert line.status == "excused" and line.version == 2
 
 
+def test_stale_attendance_sheet_is_refused_and_keeps_the_input(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    agent = client_for(users["agent_a"])
+    opened = agent.get(attendance_url(meeting)).context["form"]["opened_versions"].value()
+    first = {naima.pk: "present", rachid.pk: "present", khadija.pk: "present"}
+    meeting_record_attendance(
+        meeting=meeting, statuses=first, by=users["coord_a"], versions_opened={}
+    )
+    stale = {
+        f"m{naima.pk}": "absent",
+        f"m{rachid.pk}": "excused",
+        f"m{khadija.pk}": "present",
+        "opened_versions": opened,
+    }
+
+    response = agent.post(attendance_url(meeting), stale)
+
+    assert response.status_code == 409
+    assert f"modifié par {users['coord_a']}" in response.content.decode()
+    assert set(Attendance.objects.filter(meeting=meeting).values_list("status", flat=True)) == {
+        "present"
+    }
+    refreshed = response.context["form"].data["opened_versions"]
+    assert refreshed != opened
+    # Saving again from the refreshed sheet is a deliberate choice, and it goes through.
+    assert (
+        agent.post(attendance_url(meeting), {**stale, "opened_versions": refreshed}).status_code
+        == 302
+    )
+    assert Attendance.objects.get(meeting=meeting, member=naima).status == "absent"
+
+
 def test_attendance_cannot_be_recorded_before_the_meeting(users, province_a):
     by = users["coord_a"]
     naima = cs.member(province_a, by, "Naima Ouchen")

@@ -25,6 +25,7 @@ from provinces.access import Perm
 from reports.pdf import pdf_language, render_pdf
 from targa import crud
 from targa.editing import form_invalid_with
+from targa.records import EditConflict
 
 
 class MeetingMixin:
@@ -122,7 +123,21 @@ class MeetingAttendanceView(MeetingMixin, crud.ScopedObjectMixin, TemplateView):
         if form.is_valid():
             try:
                 changed = meeting_record_attendance(
-                    meeting=self.object, statuses=form.statuses(), by=request.user
+                    meeting=self.object,
+                    statuses=form.statuses(),
+                    by=request.user,
+                    versions_opened=form.versions_opened(),
+                )
+            except EditConflict as conflict:
+                # Keep the person's choices; saving again, knowingly, starts from the sheet now.
+                data = form.data.copy()
+                data["opened_versions"] = AttendanceForm.sheet_versions(
+                    selectors.attendance_sheet(self.object)
+                )
+                form.data = data
+                form.add_error(None, conflict.message())
+                return self.render_to_response(
+                    self.get_context_data(object=self.object, form=form), status=409
                 )
             except ValidationError as error:
                 form.add_error(None, error)
