@@ -23,7 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
-from targa.editing import SafeModelForm, ScopedForm
+from targa.editing import SafeModelForm, ScopedForm, SheetForm
 
 
 def date_input() -> forms.DateInput:
@@ -159,15 +159,13 @@ class GuestForm(ScopedForm):
         self.fields["sex"].choices = self.fields["sex"].choices[1:]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(SheetForm):
     """One line per member on the sheet, each with present / excused / absent."""
-
-    opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, sheet: list[CommitteeMember], **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet = sheet
-        self.fields["opened_versions"].initial = self.sheet_versions(sheet)
+        self.remember_versions(self.sheet_versions(sheet))
         for member in sheet:
             self.fields[f"m{member.pk}"] = forms.ChoiceField(
                 label=member.name,
@@ -195,16 +193,9 @@ class AttendanceForm(forms.Form):
         return {m.pk: self.cleaned_data[f"m{m.pk}"] for m in self.sheet}
 
     @staticmethod
-    def sheet_versions(sheet: list[CommitteeMember]) -> str:
-        """The version of each recorded line when the sheet was opened, e.g. "12:1,15:3"."""
-        return ",".join(f"{m.pk}:{m.attendance_version}" for m in sheet if m.attendance_version)
-
-    def versions_opened(self) -> dict[int, int]:
-        pairs = (p.split(":") for p in self.cleaned_data["opened_versions"].split(",") if p)
-        try:
-            return {int(member): int(version) for member, version in pairs}
-        except ValueError as exc:
-            raise forms.ValidationError(_("The form was damaged; reload the page.")) from exc
+    def sheet_versions(sheet: list[CommitteeMember]) -> dict[int, int]:
+        """Member id → version of their attendance line, for the lines already recorded."""
+        return {m.pk: m.attendance_version for m in sheet if m.attendance_version}
 
 
 class RecommendationForm(ScopedForm):
@@ -479,7 +470,7 @@ class TrainingForm(ScopedForm):
         self.fields["needs"].queryset = questions_in(self.province)
 
 
-class ParticipantsForm(forms.Form):
+class ParticipantsForm(SheetForm):
     """One line per member: not a participant, attended or absent, and an optional score."""
 
     NOT_INVITED, ATTENDED, MISSED = "", "yes", "no"
@@ -487,6 +478,7 @@ class ParticipantsForm(forms.Form):
     def __init__(self, *args, members: list[CommitteeMember], current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = members
+        self.remember_versions({member_id: line.version for member_id, line in current.items()})
         for member in members:
             line = current.get(member.pk)
             self.fields[f"p{member.pk}"] = forms.ChoiceField(

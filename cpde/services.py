@@ -33,7 +33,7 @@ from cpde.selectors import attendance_sheet
 from provinces.access import Perm, has_perm
 from provinces.models import Province
 from targa.models import User
-from targa.records import Created, EditConflict, record_create, record_delete, record_update
+from targa.records import Created, check_sheet_versions, record_create, record_delete, record_update
 
 # Committee and meetings ------------------------------------------------------------------
 
@@ -94,14 +94,7 @@ def meeting_record_attendance(
     existing = {
         a.member_id: a for a in Attendance.objects.select_for_update().filter(meeting=meeting)
     }
-    if versions_opened is not None:
-        moved = [
-            line
-            for member_id, line in existing.items()
-            if versions_opened.get(member_id) != line.version
-        ]
-        if moved:
-            raise EditConflict(current=max(moved, key=lambda line: line.updated_at))
+    check_sheet_versions(existing=existing, opened=versions_opened)
     changed = 0
     for member_id, status in statuses.items():
         line = existing.get(member_id)
@@ -453,12 +446,18 @@ class Participation:
 
 @transaction.atomic
 def training_record_participants(
-    *, training: Training, rows: dict[int, Participation | None], by: User
+    *,
+    training: Training,
+    rows: dict[int, Participation | None],
+    by: User,
+    versions_opened: dict[int, int] | None = None,
 ) -> int:
     """Set who took part in a training, whether they attended and their score, at once.
 
     `rows` maps member ids to a Participation, or None for "not a participant" (an existing
-    line is then removed). Returns the number of lines created, changed or removed.
+    line is then removed). `versions_opened` (member id → line version when the sheet was
+    opened) refuses a stale sheet with EditConflict. Returns the number of lines created,
+    changed or removed.
     """
     allowed = set(training.committee.members.values_list("pk", flat=True))
     if set(rows) - allowed:
@@ -467,6 +466,7 @@ def training_record_participants(
         p.member_id: p
         for p in TrainingParticipant.objects.select_for_update().filter(training=training)
     }
+    check_sheet_versions(existing=existing, opened=versions_opened)
     changed = 0
     for member_id, row in rows.items():
         line = existing.get(member_id)

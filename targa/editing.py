@@ -58,6 +58,35 @@ class ScopedForm(SafeModelForm):
                 f.queryset = queryset.filter(**{"pk" if path == "pk" else path: province.pk})
 
 
+class SheetForm(forms.Form):
+    """A form editing many lines at once (attendance, participants) that remembers the version
+    of each line when it was opened, so that a stale sheet is refused, not saved over others'.
+    """
+
+    opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def remember_versions(self, versions: dict[int, int]) -> None:
+        self.fields["opened_versions"].initial = self.encode_versions(versions)
+
+    @staticmethod
+    def encode_versions(versions: dict[int, int]) -> str:
+        return ",".join(f"{key}:{version}" for key, version in sorted(versions.items()))
+
+    def versions_opened(self) -> dict[int, int]:
+        pairs = (p.split(":") for p in self.cleaned_data["opened_versions"].split(",") if p)
+        try:
+            return {int(key): int(version) for key, version in pairs}
+        except ValueError as exc:
+            raise forms.ValidationError(_("The form was damaged; reload the page.")) from exc
+
+    def conflicted(self, conflict, current_versions: dict[int, int]) -> None:
+        """Show who changed the sheet; keep the input; a new save starts from the sheet now."""
+        data = self.data.copy()
+        data["opened_versions"] = self.encode_versions(current_versions)
+        self.data = data
+        self.add_error(None, conflict.message())
+
+
 def form_invalid_with(view, form, error: ValidationError):
     """Show a model validation error (e.g. a constraint on a field the form lacks) on the form."""
     if hasattr(error, "error_dict"):

@@ -26,8 +26,18 @@ class EditConflict(Exception):
         self.changed_by: User | None = last.history_user if last else None
         self.changed_at: datetime | None = last.history_date if last else None
 
+    @classmethod
+    def deleted(cls) -> "EditConflict":
+        """A conflict with a line that no longer exists (no one to name)."""
+        conflict = cls.__new__(cls)
+        Exception.__init__(conflict, "edit conflict")
+        conflict.current, conflict.changed_by, conflict.changed_at = None, None, None
+        return conflict
+
     def message(self) -> str:
         """What the person whose save was refused reads, in their language."""
+        if self.changed_by is None and self.changed_at is None:
+            return str(CONFLICT_MESSAGE_UNKNOWN)
         when = timezone.localtime(self.changed_at) if self.changed_at else None
         return CONFLICT_MESSAGE % {
             "user": self.changed_by or gettext("someone"),
@@ -94,6 +104,22 @@ def record_update(*, instance: TrackedModel, expected_version: int, by: User) ->
     return instance
 
 
+def check_sheet_versions(*, existing: dict, opened: dict[int, int] | None) -> None:
+    """Refuse a sheet of lines (attendance, participants…) saved from a stale copy.
+
+    `existing` maps keys (e.g. member ids) to the lines as they are now, locked by the caller
+    with select_for_update; `opened` maps the same keys to the versions the person saw. If a
+    line was added, changed or removed since, EditConflict names the latest change.
+    """
+    if opened is None:
+        return
+    moved = [line for key, line in existing.items() if opened.get(key) != line.version]
+    if moved:
+        raise EditConflict(current=max(moved, key=lambda line: line.updated_at))
+    if set(opened) - set(existing):  # a line seen when opening was deleted since
+        raise EditConflict.deleted()
+
+
 @transaction.atomic
 def record_delete(*, instance: TrackedModel, by: User) -> None:
     """Delete a record; its history keeps the last state, who deleted it and when."""
@@ -101,6 +127,10 @@ def record_delete(*, instance: TrackedModel, by: User) -> None:
     instance.delete()
 
 
+CONFLICT_MESSAGE_UNKNOWN = _(
+    "This record was changed by someone else after you opened it. Your input is kept below: "
+    "compare it with the current values and save again to keep yours."
+)
 CONFLICT_MESSAGE = _(
     "This record was changed by %(user)s on %(time)s, after you opened it. Your input is kept "
     "below: compare it with the current values and save again to keep yours."

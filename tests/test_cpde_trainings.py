@@ -73,11 +73,29 @@ def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, p
     lines = dict(training.participants.values_list("member__name", "attended"))
     assert lines == {"Amina": True, "Brahim": False}
 
-    # Unticking someone removes their line; history keeps it.
+    # Unticking someone (on the sheet as it is now) removes their line; history keeps it.
+    sheet = client.get(participants_url(training)).context["form"]
     data[f"p{brahim.pk}"] = ""
-    client.post(participants_url(training), data)
+    data["opened_versions"] = sheet["opened_versions"].value()
+    assert client.post(participants_url(training), data).status_code == 302
     assert list(training.participants.values_list("member__name", flat=True)) == ["Amina"]
     assert TrainingParticipant.history.filter(history_type="-").count() == 1
+
+
+def test_stale_participants_sheet_is_refused(users, province_a, members):
+    training = cs.training(province_a, users["agent_a"])
+    amina = members[0]
+    agent, coord = client_for(users["agent_a"]), client_for(users["coord_a"])
+    opened = agent.get(participants_url(training)).context["form"]["opened_versions"].value()
+    assert coord.post(participants_url(training), {f"p{amina.pk}": "yes"}).status_code == 302
+
+    stale = agent.post(
+        participants_url(training), {f"p{amina.pk}": "no", "opened_versions": opened}
+    )
+
+    assert stale.status_code == 409
+    assert f"modifié par {users['coord_a']}" in stale.content.decode()
+    assert training.participants.get().attended is True
 
 
 def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users, province_a):

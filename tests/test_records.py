@@ -167,3 +167,17 @@ def test_django_admin_refuses_a_stale_save_too(users, province_a):
     assert "modifié par" in stale.content.decode()
     programme.refresh_from_db()
     assert programme.operator == "Admin edit"
+
+
+def test_sheet_saved_from_a_stale_copy_is_refused(users, province_a):
+    from targa.records import check_sheet_versions
+
+    member = make_user("temp.sheet")
+    line = Membership.objects.create(user=member, province=province_a, role=Role.VIEWER)
+    check_sheet_versions(existing={1: line}, opened={1: line.version})  # up to date: fine
+    check_sheet_versions(existing={1: line}, opened=None)  # no check asked
+    with pytest.raises(EditConflict):
+        check_sheet_versions(existing={1: line}, opened={})  # a line was added since
+    with pytest.raises(EditConflict) as gone:
+        check_sheet_versions(existing={}, opened={1: 1})  # a line was removed since
+    assert "quelqu'un d'autre" in gone.value.message()

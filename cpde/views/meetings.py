@@ -129,13 +129,8 @@ class MeetingAttendanceView(MeetingMixin, crud.ScopedObjectMixin, TemplateView):
                     versions_opened=form.versions_opened(),
                 )
             except EditConflict as conflict:
-                # Keep the person's choices; saving again, knowingly, starts from the sheet now.
-                data = form.data.copy()
-                data["opened_versions"] = AttendanceForm.sheet_versions(
-                    selectors.attendance_sheet(self.object)
-                )
-                form.data = data
-                form.add_error(None, conflict.message())
+                now = AttendanceForm.sheet_versions(selectors.attendance_sheet(self.object))
+                form.conflicted(conflict, now)
                 return self.render_to_response(
                     self.get_context_data(object=self.object, form=form), status=409
                 )

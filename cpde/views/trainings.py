@@ -15,6 +15,7 @@ from cpde.services import training_record_participants
 from cpde.views.base import InCommitteeMixin
 from provinces.access import Perm
 from targa import crud
+from targa.records import EditConflict
 
 
 class TrainingMixin:
@@ -87,7 +88,16 @@ class TrainingParticipantsView(TrainingMixin, crud.ScopedObjectMixin, TemplateVi
         if form.is_valid():
             try:
                 changed = training_record_participants(
-                    training=self.object, rows=form.rows(), by=request.user
+                    training=self.object,
+                    rows=form.rows(),
+                    by=request.user,
+                    versions_opened=form.versions_opened(),
+                )
+            except EditConflict as conflict:
+                _members, lines = selectors.training_sheet(self.object)
+                form.conflicted(conflict, {m: line.version for m, line in lines.items()})
+                return self.render_to_response(
+                    self.get_context_data(object=self.object, form=form), status=409
                 )
             except ValidationError as error:
                 form.add_error(None, error)
