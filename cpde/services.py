@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,8 +62,9 @@ def meeting_create(
     return result
 
 
-def agenda_next_order(meeting: Meeting) -> int:
-    last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first()
+def next_order(items: QuerySet) -> int:
+    """The `order` a new line appended after `items` (agenda items, questions) takes."""
+    last = items.order_by("-order").values_list("order", flat=True).first()
     return (last or 0) + 1
 
 
@@ -267,6 +269,14 @@ def recommendation_close(
     return recommendation
 
 
+@transaction.atomic
+def follow_up_delete(*, follow_up: RecommendationFollowUp, by: User) -> None:
+    """Remove a follow-up note; one that changed the status stays, as the record of it."""
+    if follow_up.changes_status:
+        raise ValidationError(_("This follow-up records a change of status; it cannot be removed."))
+    record_delete(instance=follow_up, by=by)
+
+
 # Questionnaires --------------------------------------------------------------------------
 
 
@@ -343,12 +353,17 @@ def question_create(
     return result
 
 
+def question_kind_locked(question: Question) -> bool:
+    """Once a question has answers its type of answer cannot change."""
+    return question.pk is not None and question.answers.exists()
+
+
 @transaction.atomic
 def question_update(
     *, question: Question, choices: list[ChoiceLine], expected_version: int, by: User
 ) -> Question:
     """Save a question and its choices; its type of answer is fixed once it has answers."""
-    if question.pk and question.answers.exists():
+    if question_kind_locked(question):
         saved_kind = Question.objects.values_list("kind", flat=True).get(pk=question.pk)
         if saved_kind != question.kind:
             raise ValidationError(
@@ -357,11 +372,6 @@ def question_update(
     question = record_update(instance=question, expected_version=expected_version, by=by)
     question_set_choices(question=question, lines=choices, by=by)
     return question
-
-
-def question_kind_locked(question: Question) -> bool:
-    """Once a question has answers its type of answer cannot change."""
-    return question.pk is not None and question.answers.exists()
 
 
 AnswerValue = int | str | list[int] | None

@@ -99,6 +99,12 @@ def scope_for_user(qs: QuerySet, user, perm: Perm = Perm.VIEW) -> QuerySet:
     return qs.filter(**{lookup: ids}) if ids else qs.none()
 
 
+def in_province(qs: QuerySet, province: Province) -> QuerySet:
+    """Rows of a province-scoped model that belong to one province (no permission check)."""
+    path = qs.model.province_path
+    return qs.filter(**{"pk" if path == "pk" else path: province.pk})
+
+
 def provinces_for_user(user, perm: Perm = Perm.VIEW, *, programme_only: bool = True) -> QuerySet:
     """The provinces the user may open; by default only those where the programme runs."""
     qs = Province.objects.select_related("region")

@@ -45,10 +45,21 @@ def ensure_activity_categories() -> None:
 class ProvinceDemo:
     value_chain: str
     budget: Decimal
-    # name, acronym, kind: an association, a cooperative, the youth platform the association
-    # runs, and one more organisation known by its Arabic name.
-    stakeholders: tuple[tuple[str, str, str], ...]
-    agent: str = ""  # demo username of the field agent, if any
+    association: str
+    cooperative: str
+    youth_platform: str  # run by the association
+    other: tuple[str, str]  # one more organisation, known by its Arabic name, and its kind
+    responsible: str = ""  # demo username of who leads the activities, if any
+
+    @property
+    def stakeholders(self) -> tuple[tuple[str, str, str], ...]:
+        """name, acronym, kind of the province's own organisations."""
+        return (
+            (self.association, "", Stakeholder.Kind.ASSOCIATION),
+            (self.cooperative, "", Stakeholder.Kind.COOPERATIVE),
+            (self.youth_platform, "", Stakeholder.Kind.YOUTH_PLATFORM),
+            (self.other[0], "", self.other[1]),
+        )
 
 
 K = Stakeholder.Kind
@@ -65,54 +76,44 @@ PROVINCES = {
     "05.301": ProvinceDemo(
         "plantes aromatiques et médicinales",
         Decimal("1450000.00"),
-        (
-            ("Association Tiwizi", "", K.ASSOCIATION),
-            ("Coopérative Tighanimine", "", K.COOPERATIVE),
-            ("Plateforme des jeunes de Khénifra", "", K.YOUTH_PLATFORM),
-            ("تعاونية الأطلس للأعشاب الطبية", "", K.COOPERATIVE),
-        ),
-        agent="agent.khenifra",
+        association="Association Tiwizi",
+        cooperative="Coopérative Tighanimine",
+        youth_platform="Plateforme des jeunes de Khénifra",
+        other=("تعاونية الأطلس للأعشاب الطبية", K.COOPERATIVE),
+        responsible="coord.khenifra",
     ),
     "02.251": ProvinceDemo(
         "dattes",
         Decimal("1180000.00"),
-        (
-            ("Association Oasis Figuig", "", K.ASSOCIATION),
-            ("Coopérative Tamount des dattes", "", K.COOPERATIVE),
-            ("Plateforme des jeunes de Figuig", "", K.YOUTH_PLATFORM),
-            ("جمعية واحة فجيج للتنمية", "", K.ASSOCIATION),
-        ),
-        agent="agent.figuig",
+        association="Association Oasis Figuig",
+        cooperative="Coopérative Tamount des dattes",
+        youth_platform="Plateforme des jeunes de Figuig",
+        other=("جمعية واحة فجيج للتنمية", K.ASSOCIATION),
+        responsible="agent.figuig",
     ),
     "03.131": ProvinceDemo(
         "pommes",
         Decimal("1120000.00"),
-        (
-            ("Association Marmoucha pour le développement", "", K.ASSOCIATION),
-            ("Coopérative Tafraout des pommes", "", K.COOPERATIVE),
-            ("Plateforme des jeunes de Missour", "", K.YOUTH_PLATFORM),
-            ("جمعية ملوية للتنمية المحلية", "", K.ASSOCIATION),
-        ),
+        association="Association Marmoucha pour le développement",
+        cooperative="Coopérative Tafraout des pommes",
+        youth_platform="Plateforme des jeunes de Missour",
+        other=("جمعية ملوية للتنمية المحلية", K.ASSOCIATION),
     ),
     "01.405": ProvinceDemo(
         "huile d'olive",
         Decimal("1260000.00"),
-        (
-            ("Association Dar Dmana", "", K.ASSOCIATION),
-            ("Coopérative Zitoun Ouezzane", "", K.COOPERATIVE),
-            ("Plateforme des jeunes d'Ouezzane", "", K.YOUTH_PLATFORM),
-            ("تعاونية زيتون وزان", "", K.COOPERATIVE),
-        ),
+        association="Association Dar Dmana",
+        cooperative="Coopérative Zitoun Ouezzane",
+        youth_platform="Plateforme des jeunes d'Ouezzane",
+        other=("تعاونية زيتون وزان", K.COOPERATIVE),
     ),
     "06.467": ProvinceDemo(
         "lait et produits laitiers",
         Decimal("1310000.00"),
-        (
-            ("Association Doukkala Avenir", "", K.ASSOCIATION),
-            ("Coopérative laitière Zmamra", "", K.COOPERATIVE),
-            ("Plateforme des jeunes de Sidi Bennour", "", K.YOUTH_PLATFORM),
-            ("جمعية الوالدية للتنمية", "", K.ASSOCIATION),
-        ),
+        association="Association Doukkala Avenir",
+        cooperative="Coopérative laitière Zmamra",
+        youth_platform="Plateforme des jeunes de Sidi Bennour",
+        other=("جمعية الوالدية للتنمية", K.ASSOCIATION),
     ),
 }
 
@@ -160,7 +161,7 @@ def _stakeholders(province: Province, demo: ProvinceDemo, communes, by) -> dict[
             by,
             m2m={"communes": communes[i % len(communes) : i % len(communes) + 2]},
         )
-    association, platform = (out[demo.stakeholders[0][0]], out[demo.stakeholders[2][0]])
+    association, platform = out[demo.association], out[demo.youth_platform]
     if platform.managing_association_id is None:
         platform.managing_association = association
         record_update(instance=platform, expected_version=platform.version, by=by)
@@ -251,16 +252,14 @@ def _activities(province, demo: ProvinceDemo, responsible, by, today) -> None:
         )
 
 
-def _visits(province, communes, stakeholders: dict[str, Stakeholder], demo, by, today) -> None:
-    names = [s[0] for s in demo.stakeholders]
-    people = stakeholders
+def _visits(province, communes, people: dict[str, Stakeholder], demo, by, today) -> None:
     days = datetime.timedelta
     visits = [
         (
             FieldVisit.Kind.FIELD_VISIT,
             D(2021, 10, 12),
             communes[2:4],
-            [people[names[1]]],
+            [people[demo.cooperative]],
             "La présidente et 12 membres de la coopérative ; deux jeunes porteurs d'idées.",
             "Repérage des porteurs de projets et prise de contact.",
             "Production en hausse mais pas d'emballage ni d'accès aux marchés urbains.",
@@ -277,7 +276,7 @@ def _visits(province, communes, stakeholders: dict[str, Stakeholder], demo, by, 
             FieldVisit.Kind.YOUTH_PLATFORM_MEETING,
             D(2022, 2, 8),
             communes[:1],
-            [people[names[2]], people[names[0]]],
+            [people[demo.youth_platform], people[demo.association]],
             "Le coordinateur de la plateforme et deux conseillers.",
             "Orientation des jeunes vers les appels à projets du Programme III.",
             "Une quarantaine de jeunes reçus par mois ; besoin de formations en gestion.",
@@ -317,7 +316,7 @@ def _visits(province, communes, stakeholders: dict[str, Stakeholder], demo, by, 
             FieldVisit.Kind.FIELD_VISIT,
             today - days(12),
             communes[4:5],
-            [people[names[-1]]],
+            [people[demo.other[0]]],
             "Le bureau de la coopérative.",
             "Visite de suivi post-création.",
             "Ventes régulières ; l'autorisation sanitaire ONSSA manque pour les grandes surfaces.",
@@ -361,7 +360,6 @@ def seed(*, stdout=None) -> None:
     today = timezone.localdate()
     by = User.objects.filter(username="admin").first()
     convention = _convention(by)
-    users = {u.username: u for u in User.objects.filter(username__in=["coord.khenifra"])}
     for code, demo in PROVINCES.items():
         province = Province.objects.get(code=code)
         communes = list(Commune.objects.filter(province=province).order_by("code"))
@@ -382,8 +380,9 @@ def seed(*, stdout=None) -> None:
             by,
         )
         stakeholders = _stakeholders(province, demo, communes, by)
-        agent = User.objects.filter(username=demo.agent).first() if demo.agent else None
-        responsible = users.get("coord.khenifra") if code == "05.301" else agent
+        responsible = (
+            User.objects.filter(username=demo.responsible).first() if demo.responsible else None
+        )
         _activities(province, demo, responsible, by, today)
         _visits(province, communes, stakeholders, demo, by, today)
     if stdout is not None:

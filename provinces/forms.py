@@ -26,12 +26,27 @@ from targa.editing import SafeModelForm, ScopedForm
 from targa.models import User
 
 
+def date_input() -> forms.DateInput:
+    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProvinceRecordForm(ScopedForm):
+    """A form for a record that belongs to its province directly (`province_path` "province"):
+    the instance knows its province before validation, so rules about it (unique names in the
+    province…) hold in the form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.province = self.province
+
+
 class ProgrammeForm(SafeModelForm):
     class Meta:
         model = ProvinceProgramme
         fields = ["is_active", "started_on", "operator", "focal_point", "notes"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_on": date_input(),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -53,7 +68,7 @@ class ProgrammeCreateForm(ProgrammeForm):
         )
 
 
-class StakeholderForm(ScopedForm):
+class StakeholderForm(ProvinceRecordForm):
     class Meta:
         model = Stakeholder
         fields = [
@@ -78,7 +93,6 @@ class StakeholderForm(ScopedForm):
         self.fields["managing_association"].queryset = self.fields[
             "managing_association"
         ].queryset.filter(kind=Stakeholder.Kind.ASSOCIATION)
-        self.instance.province = self.province
 
 
 class ContactForm(ScopedForm):
@@ -120,11 +134,6 @@ class AttachmentForm(forms.ModelForm):
                 ) from exc
             upload.seek(0)
         return upload
-
-
-def date_input() -> forms.DateInput:
-    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AmountField(forms.DecimalField):
@@ -173,13 +182,12 @@ class ConventionForm(SafeModelForm):
         return provinces
 
 
-class ClosingStatusForm(ScopedForm):
+class ClosingStatusForm(ProvinceRecordForm):
     """A form whose model lists CLOSING_STATUSES: only a coordinator (Perm.VALIDATE) may set
     them, so they are offered only to those who may, and a forged choice is refused."""
 
     def __init__(self, *args, may_validate: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.province = self.province
         if not may_validate:
             closing = self._meta.model.CLOSING_STATUSES - {self.instance.status}
             status = self.fields["status"]
@@ -254,7 +262,7 @@ class ActivityForm(ClosingStatusForm):
         )
 
 
-class FieldVisitForm(ScopedForm):
+class FieldVisitForm(ProvinceRecordForm):
     class Meta:
         model = FieldVisit
         fields = [
@@ -277,7 +285,6 @@ class FieldVisitForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.province = self.province
         self.fields["communes"].queryset = self.fields["communes"].queryset.order_by("name_fr")
 
 

@@ -323,18 +323,18 @@ class FollowUpStatusView(FollowUpMixin, crud.ScopedObjectMixin, View):
 
     http_method_names = ["post"]
     required_perm = Perm.CHANGE
-    service = None  # services.follow_up_action_complete or …_reopen
+    service = None  # staticmethod(services.follow_up_action_complete) or …_reopen
     success_message = ""
 
     def post(self, request, *args, **kwargs):
         action = self.get_object()
         version = request.POST.get("version", "")
+        if not version.isdigit():
+            # Without the version the page was opened at, a save could overwrite someone's.
+            messages.error(request, _("The form was damaged; reload the page."))
+            return HttpResponseRedirect(action.get_absolute_url())
         try:
-            type(self).service(
-                action=action,
-                by=request.user,
-                expected_version=int(version) if version.isdigit() else action.version,
-            )
+            self.service(action=action, by=request.user, expected_version=int(version))
         except EditConflict as conflict:
             messages.error(request, conflict.message())
         else:
@@ -343,10 +343,10 @@ class FollowUpStatusView(FollowUpMixin, crud.ScopedObjectMixin, View):
 
 
 class FollowUpCompleteView(FollowUpStatusView):
-    service = services.follow_up_action_complete
+    service = staticmethod(services.follow_up_action_complete)
     success_message = _("Action marked done.")
 
 
 class FollowUpReopenView(FollowUpStatusView):
-    service = services.follow_up_action_reopen
+    service = staticmethod(services.follow_up_action_reopen)
     success_message = _("Action open again.")

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from provinces.access import Perm, access_object, access_province, has_perm
+from provinces.access import Perm, access_object, access_province
 from provinces.filters import StakeholderFilter
 from provinces.forms import AttachmentForm, ContactForm, StakeholderForm
 from provinces.models import Attachment, Contact, Stakeholder
@@ -151,10 +150,11 @@ class AttachmentDeleteView(View):
     def post(self, request, code, pk):
         province = access_province(user=request.user, code=code)
         attachment = access_object(
-            Attachment.objects.filter(province=province), user=request.user, pk=pk
+            Attachment.objects.filter(province=province),
+            user=request.user,
+            perm=Perm.CHANGE,
+            pk=pk,
         )
-        if not has_perm(request.user, Perm.CHANGE, province):
-            raise PermissionDenied
         target = attachment.record
         record_delete(instance=attachment, by=request.user)
         messages.success(request, _("Attachment removed. Its history is kept."))

@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from provinces.access import Perm, access_object, access_province, perms_in
+from provinces.access import Perm, access_object, access_province, in_province, perms_in
 from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.records import record_delete
 
@@ -44,12 +44,6 @@ def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str) 
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}-{datetime.date.today()}.{ext}"'
     return response
-
-
-def in_province(qs: QuerySet, province) -> QuerySet:
-    """Rows of a scoped model that belong to one province."""
-    path = qs.model.province_path
-    return qs.filter(**{"pk" if path == "pk" else path: province.pk})
 
 
 class ScopedFilterSet(django_filters.FilterSet):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import model_to_dict
@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from provinces.access import in_province
 from targa.records import EditConflict, record_create, record_update
 
 
@@ -54,8 +55,7 @@ class ScopedForm(SafeModelForm):
         for f in self.fields.values():
             queryset = getattr(f, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "province_path"):
-                path = queryset.model.province_path
-                f.queryset = queryset.filter(**{"pk" if path == "pk" else path: province.pk})
+                f.queryset = in_province(queryset, province)
 
 
 class SheetForm(forms.Form):
@@ -179,7 +179,7 @@ class SafeUpdateMixin:
             theirs = bound.prepare_value(current[name])
             mine = bound.prepare_value(form.cleaned_data.get(name))
             if _comparable(theirs) != _comparable(mine):
-                differing.append((bound.label or name, _display(conflict.current, name)))
+                differing.append((bound.label or name, display_value(conflict.current, name)))
         return self.render_to_response(
             self.get_context_data(form=form, conflict_message=message, conflict_fields=differing),
             status=409,
@@ -194,14 +194,21 @@ def _comparable(value: Any) -> Any:
     return str(value)
 
 
-def _display(obj: models.Model, name: str) -> str:
-    f = obj._meta.get_field(name)
-    if f.many_to_many:
-        return ", ".join(str(o) for o in getattr(obj, name).all())
-    if f.choices:
-        return str(getattr(obj, f"get_{name}_display")())
-    value = getattr(obj, name)
-    if value in (None, ""):
+def display_value(obj: models.Model, name: str) -> str:
+    """A record's field (or property) as people read it: choices by their label, yes/no,
+    dates and numbers localised, "—" when empty. Pages and the conflict box both use it."""
+    try:
+        f = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        f = None
+    if f is not None and f.many_to_many:
+        return ", ".join(str(o) for o in getattr(obj, name).all()) or "—"
+    if f is not None and f.choices:
+        return str(getattr(obj, f"get_{name}_display")()) or "—"
+    value = getattr(obj, name, None)
+    if callable(value) and not isinstance(value, models.Manager):
+        value = value()
+    if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")

@@ -168,6 +168,22 @@ def test_first_meeting_sets_up_the_committee_with_its_agenda(users, province_a):
     assert AgendaItem.history.count() == 3
 
 
+def test_committee_is_set_up_once_then_its_set_up_page_edits_it(users, province_a):
+    create_url = reverse("cpde:committee_create", args=[province_a.code])
+    edit_url = reverse("cpde:committee_edit", args=[province_a.code])
+    agent, viewer = client_for(users["agent_a"]), client_for(users["viewer"])
+    assert viewer.get(create_url).status_code == 403
+    data = {"name": "CPDE de Khénifra", "submission_id": str(uuid.uuid4())}
+    assert agent.post(create_url, data).status_code == 302
+    assert Committee.objects.get(province=province_a).name == "CPDE de Khénifra"
+
+    assert agent.get(create_url)["Location"] == edit_url
+    resent = agent.post(create_url, {**data, "submission_id": str(uuid.uuid4())})
+    assert resent["Location"] == edit_url
+    assert viewer.get(create_url).status_code == 403  # no detour for who cannot edit it
+    assert Committee.objects.filter(province=province_a).count() == 1
+
+
 def test_meeting_form_explains_errors_in_french_and_saves_nothing(users, province_a):
     response = client_for(users["agent_a"]).post(
         reverse("cpde:meeting_create", args=[province_a.code]),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from cpde.models import Recommendation, RecommendationFollowUp, overdue_condition
 from cpde.selectors import province_cpde_summary
 from cpde.services import (
+    follow_up_delete,
     recommendation_add_follow_up,
     recommendation_close,
     recommendation_update_status,
@@ -324,3 +325,39 @@ def test_a_recommendation_of_province_a_is_404_for_province_b(users, late):
     client = client_for(users["agent_b"])
     assert client.get(late.get_absolute_url()).status_code == 404
     assert client.post(close_url(late), close_data(late)).status_code == 404
+
+
+def follow_up_delete_url(follow_up):
+    rec = follow_up.recommendation
+    return reverse(
+        "cpde:follow_up_delete",
+        args=[rec.meeting.committee.province.code, rec.pk, follow_up.pk],
+    )
+
+
+def test_a_follow_up_that_changed_the_status_stays_a_plain_note_can_go(users, late):
+    rec = recommendation_update_status(
+        recommendation=late,
+        status="in_progress",
+        by=users["agent_a"],
+        expected_version=late.version,
+        note="Lancé",
+    )
+    status_change = rec.follow_ups.get()
+    note = recommendation_add_follow_up(
+        recommendation=rec, by=users["agent_a"], date=cs.TODAY, note="Relancé par téléphone"
+    )
+    client = client_for(users["coord_a"])
+
+    refused = client.post(follow_up_delete_url(status_change), follow=True)
+    assert refused.redirect_chain == [(rec.get_absolute_url(), 302)]
+    assert "il ne peut pas être retiré" in refused.content.decode()
+    assert RecommendationFollowUp.objects.filter(pk=status_change.pk).exists()
+    with pytest.raises(ValidationError):
+        follow_up_delete(follow_up=status_change, by=users["coord_a"])
+
+    removed = client.post(follow_up_delete_url(note))
+    assert removed.status_code == 302
+    assert removed["Location"] == rec.get_absolute_url()
+    assert not RecommendationFollowUp.objects.filter(pk=note.pk).exists()
+    assert note.history.first().history_type == "-"

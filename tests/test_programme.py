@@ -703,6 +703,18 @@ def test_marking_done_a_follow_up_changed_meanwhile_is_refused(users, province_a
     assert action.status == FollowUpAction.Status.OPEN
 
 
+def test_marking_done_without_the_opened_version_changes_nothing(users, province_a):
+    visit = make_visit(province_a)
+    action = record_create(
+        instance=FollowUpAction(visit=visit, description="Relancer la DPA"), by=users["coord_a"]
+    ).instance
+    done = reverse("provinces:followup_done", args=[province_a.code, visit.pk, action.pk])
+    page = client_for(users["agent_a"]).post(done, {}, follow=True)
+    assert fr("The form was damaged; reload the page.") in text(page)
+    action.refresh_from_db()
+    assert action.status == FollowUpAction.Status.OPEN
+
+
 def test_follow_up_done_needs_its_date(users, province_a):
     visit = make_visit(province_a)
     response = client_for(users["agent_a"]).post(
@@ -893,10 +905,12 @@ def test_convention_pages_query_counts_are_pinned(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("provinces:convention_list"))
     assert len(response.context["page_obj"]) == 25
-    convention = FrameworkConvention.objects.first()
+    convention = ExecutionContract.objects.first().convention
     with django_assert_max_num_queries(9):
         response = client.get(convention.get_absolute_url())
-    assert response.status_code == 200
+    assert len(response.context["contracts"]) == 30
+    page = response.content.decode()
+    assert all(f">CSE-{i}</a>" in page for i in range(30))
 
 
 def test_province_page_query_count_stays_flat_with_programme_records(

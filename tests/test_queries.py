@@ -74,3 +74,24 @@ def test_history_page_queries(users, province_a, django_assert_max_num_queries):
     assert len(response.context["entries"]) == 20
     assert response.context["entries"][0].changes[0].new == "note 29"
     assert response.context["entries"][0].changes[0].old == "note 28"
+
+
+def test_user_pages_queries(users, many_users, province_a, django_assert_max_num_queries):
+    agent = users["agent_a"]
+    for _ in range(30):  # a role given and taken back thirty times
+        membership = Membership.objects.create(user=agent, province=None, role=Role.VIEWER)
+        membership._history_user = users["admin"]
+        membership.delete()
+    agent.last_name = "Ouhadi"
+    agent.save()
+    client = client_for(users["admin"])
+    with django_assert_max_num_queries(10):
+        detail = client.get(reverse("users:detail", args=[agent.pk]))
+    assert detail.context["object"] == agent
+    with django_assert_max_num_queries(10):
+        roles = client.get(reverse("users:membership_history", args=[agent.pk]))
+    assert len(roles.context["page_obj"].object_list) == 25
+    assert "Rôle retiré" in roles.content.decode()
+    with django_assert_max_num_queries(10):
+        history = client.get(reverse("users:history", args=[agent.pk]))
+    assert any(c.new == "Ouhadi" for e in history.context["entries"] for c in e.changes)

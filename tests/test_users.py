@@ -88,6 +88,7 @@ def test_admin_role_must_cover_all_provinces(users, province_a):
         {"role": Role.ADMIN, "province": province_a.pk, "submission_id": str(uuid.uuid4())},
     )
     assert response.status_code == 200
+    assert "Le rôle d&#x27;administrateur couvre toutes les provinces" in response.content.decode()
     assert not Membership.objects.filter(user=users["agent_b"], role=Role.ADMIN).exists()
 
 

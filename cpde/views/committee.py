@@ -11,7 +11,7 @@ from cpde.forms import CommitteeForm, MemberForm
 from cpde.models import Committee, CommitteeMember
 from cpde.resources import MemberResource
 from cpde.views.base import InCommitteeMixin, ProvincePageMixin, ScopedDeleteView
-from provinces.access import Perm, access_object, access_province
+from provinces.access import Perm, access_object
 from targa import crud
 from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 
@@ -51,11 +51,17 @@ class CommitteeFormMixin(ProvincePageMixin):
 class CommitteeCreateView(CommitteeFormMixin, SafeCreateMixin, CreateView):
     """Set up the committee of a province (once; afterwards this page edits it)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.province = access_province(user=request.user, code=kwargs["code"])
+    def get(self, request, *args, **kwargs):
+        return self.to_existing() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.to_existing() or super().post(request, *args, **kwargs)
+
+    def to_existing(self) -> HttpResponseRedirect | None:
+        """A province has one committee: once it is set up, this address edits it."""
         if Committee.objects.filter(province=self.province).exists():
             return HttpResponseRedirect(reverse("cpde:committee_edit", args=[self.province.code]))
-        return super().dispatch(request, *args, **kwargs)
+        return None
 
     def get_initial(self):
         return {"name": Committee.default_name(self.province)}

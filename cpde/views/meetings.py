@@ -19,7 +19,7 @@ from cpde.forms import (
 )
 from cpde.models import AgendaItem, Attendance, Guest, Meeting
 from cpde.resources import MeetingResource
-from cpde.services import agenda_next_order, meeting_create, meeting_record_attendance
+from cpde.services import meeting_create, meeting_record_attendance, next_order
 from cpde.views.base import InCommitteeMixin, ScopedDeleteView
 from provinces.access import Perm
 from reports.pdf import pdf_language, render_pdf
@@ -192,7 +192,7 @@ class AgendaItemCreateView(AgendaItemMixin, crud.ScopedCreateView):
     form_class = AgendaItemForm
 
     def get_initial(self):
-        return {"order": agenda_next_order(self.parent)}
+        return {"order": next_order(self.parent.agenda_items.all())}
 
 
 class AgendaItemUpdateView(AgendaItemMixin, crud.ScopedUpdateView):

@@ -18,6 +18,7 @@ from cpde.models import Question, Questionnaire, QuestionnaireResponse
 from cpde.resources import QuestionnaireResource, response_resource_for
 from cpde.services import (
     committee_ensure,
+    next_order,
     question_create,
     question_update,
     response_create,
@@ -125,11 +126,8 @@ class QuestionnaireResultsView(QuestionnaireMixin, crud.ScopedObjectMixin, Templ
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        everywhere = (
-            request.GET.get("scope") == "all"
-            and self.object.is_national
-            and has_global_perm(request.user, Perm.VIEW)
-        )
+        can_see_everywhere = self.object.is_national and has_global_perm(request.user, Perm.VIEW)
+        everywhere = can_see_everywhere and request.GET.get("scope") == "all"
         n_responses, results = selectors.questionnaire_results(
             self.object, None if everywhere else self.province
         )
@@ -139,8 +137,7 @@ class QuestionnaireResultsView(QuestionnaireMixin, crud.ScopedObjectMixin, Templ
                 n_responses=n_responses,
                 results=results,
                 everywhere=everywhere,
-                can_see_everywhere=self.object.is_national
-                and has_global_perm(request.user, Perm.VIEW),
+                can_see_everywhere=can_see_everywhere,
             )
         )
 
@@ -198,8 +195,7 @@ class QuestionCreateView(QuestionMixin, crud.ScopedCreateView):
     required_perm = Perm.VALIDATE
 
     def get_initial(self):
-        last = self.parent.questions.order_by("-order").values_list("order", flat=True).first()
-        return {"order": (last or 0) + 1}
+        return {"order": next_order(self.parent.questions.all())}
 
     def form_valid(self, form):
         question = form.save(commit=False)
@@ -214,7 +210,9 @@ class QuestionCreateView(QuestionMixin, crud.ScopedCreateView):
         except ValidationError as error:
             return form_invalid_with(self, form, error)
         self.object = result.instance
-        messages.success(self.request, self.success_message)
+        messages.success(
+            self.request, self.success_message if result.created else self.already_saved_message
+        )
         return HttpResponseRedirect(self.get_success_url())
 
 

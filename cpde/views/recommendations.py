@@ -15,13 +15,14 @@ from cpde.forms import CloseForm, FollowUpEditForm, FollowUpForm, Recommendation
 from cpde.models import Meeting, Recommendation, RecommendationFollowUp
 from cpde.resources import RecommendationResource
 from cpde.services import (
+    follow_up_delete,
     recommendation_add_follow_up,
     recommendation_close,
     recommendation_update_status,
 )
 from provinces.access import Perm
 from targa import crud
-from targa.editing import SafeCreateMixin
+from targa.editing import SafeCreateMixin, form_invalid_with
 from targa.records import EditConflict
 
 
@@ -48,7 +49,6 @@ class OverdueListView(RecommendationListView):
     """Recommendations that are late: neither done nor dropped, due date passed."""
 
     filterset_class = OverdueFilter
-    overdue_only = True
 
     def get_queryset(self):
         return super().get_queryset().overdue()
@@ -138,22 +138,19 @@ class _RecommendationActionView(RecommendationMixin, crud.ScopedObjectMixin, Tem
             messages.info(request, SafeCreateMixin.already_saved_message)
             return HttpResponseRedirect(self.object.get_absolute_url())
         form = self.form_class(request.POST, **self.form_kwargs())
-        status = 200
-        if form.is_valid():
-            try:
-                self.act(form.cleaned_data)
-            except EditConflict as conflict:
-                form.add_error(None, conflict.message())
-                status = 409
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(self.object.get_absolute_url())
+        if not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            self.act(form.cleaned_data)
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message())
+            return self.form_invalid(form, status=409)
+        except ValidationError as error:
+            return form_invalid_with(self, form, error)
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def form_invalid(self, form, status=200):
         return self.render_to_response(
             self.get_context_data(object=self.object, form=form), status=status
         )
@@ -240,12 +237,14 @@ class FollowUpDeleteView(FollowUpMixin, crud.ScopedDeleteView):
     """Remove a follow-up note; one that changed the status stays, as the record of it."""
 
     def post(self, request, *args, **kwargs):
-        if self.get_object().changes_status:
-            messages.error(
-                request, _("This follow-up records a change of status; it cannot be removed.")
-            )
-            return HttpResponseRedirect(self.parent.get_absolute_url())
-        return super().post(request, *args, **kwargs)
+        self.object = self.get_object()
+        try:
+            follow_up_delete(follow_up=self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.after_delete_url())
 
 
 class FollowUpHistoryView(FollowUpMixin, crud.ScopedHistoryView):

@@ -44,27 +44,10 @@ def query(context, **kwargs):
 
 @register.filter
 def field_value(obj, name):
-    """A record's field shown for people: choices by label, dates and numbers localised."""
-    from django.db import models
-    from django.utils import formats
-    from django.utils.translation import gettext
+    """A record's field shown for people (see targa.editing.display_value)."""
+    from targa.editing import display_value
 
-    try:
-        f = obj._meta.get_field(name)
-    except Exception:
-        f = None
-    if f is not None and f.many_to_many:
-        return ", ".join(str(o) for o in getattr(obj, name).all()) or "—"
-    if f is not None and f.choices:
-        return getattr(obj, f"get_{name}_display")() or "—"
-    value = getattr(obj, name, None)
-    if callable(value) and not isinstance(value, models.Manager):
-        value = value()
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    return formats.localize(value)
+    return display_value(obj, name)
 
 
 @register.filter
