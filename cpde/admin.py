@@ -20,7 +20,7 @@ from cpde.models import (
     Training,
     TrainingParticipant,
 )
-from targa.admin_mixins import TrackedModelAdmin
+from targa.core.admin_mixins import TrackedModelAdmin
 
 
 @admin.register(Committee)

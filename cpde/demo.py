@@ -28,9 +28,9 @@ from cpde.models import (
     Training,
     TrainingParticipant,
 )
+from provinces.demo import PROGRAMME_PROVINCES
 from provinces.models import Province, Sex, Stakeholder
-from targa.demo import PROGRAMME_PROVINCES
-from targa.models import User
+from targa.core.models import User
 
 Kind = Stakeholder.Kind
 Role = CommitteeMember.Role

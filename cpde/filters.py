@@ -15,7 +15,7 @@ from cpde.models import (
     overdue_condition,
 )
 from provinces.models import Sex, Stakeholder
-from targa.crud import ScopedFilterSet
+from targa.core.crud import ScopedFilterSet
 
 
 def _date(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:

@@ -23,7 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
-from targa.editing import SafeModelForm, ScopedForm, SheetForm
+from targa.core.editing import SafeModelForm, ScopedForm, SheetForm
 
 
 def date_input() -> forms.DateInput:

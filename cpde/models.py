@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from provinces.models import Province, Sex, Stakeholder
-from targa.models import TrackedModel
+from targa.core.models import TrackedModel
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 

@@ -35,6 +35,7 @@ from cpde.models import (
     current_member_condition,
 )
 from provinces.models import Province, Sex
+from targa.core.selectors import count_per
 
 
 def committee_of(province: Province) -> Committee | None:
@@ -49,6 +50,23 @@ def _count_subquery(qs: QuerySet, outer: str) -> Subquery:
             output_field=IntegerField(),
         ),
         Value(0),
+    )
+
+
+def province_card(province: Province, perms_here) -> dict:
+    """The province page's CPDE card: the committee at a glance, in one query."""
+    committee = province_cpde_summary(province)
+    return {
+        "province": province,
+        "committee": committee,
+        "next_kind": next_meeting_kind_label(committee.next_meeting_kind if committee else None),
+        "perms_here": perms_here,
+    }
+
+
+def late_recommendations_per_province(province_ids: list[int]) -> dict[int, int]:
+    return count_per(
+        Recommendation.objects.overdue(), "meeting__committee__province_id", province_ids
     )
 
 

@@ -2,7 +2,7 @@
 committee set up on first use, a meeting with its agenda, attendance in one go,
 recommendation status and follow-up, questionnaire responses, training participants.
 
-Each service validates, saves through `targa.records` (history, optimistic locking,
+Each service validates, saves through `targa.core.records` (history, optimistic locking,
 idempotent creation) and runs in one transaction: all or nothing.
 """
 
@@ -33,8 +33,14 @@ from cpde.models import (
 from cpde.selectors import attendance_sheet
 from provinces.access import Perm, has_perm
 from provinces.models import Province
-from targa.models import User
-from targa.records import Created, check_sheet_versions, record_create, record_delete, record_update
+from targa.core.models import User
+from targa.core.records import (
+    Created,
+    check_sheet_versions,
+    record_create,
+    record_delete,
+    record_update,
+)
 
 # Committee and meetings ------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cpde.views import committee, meetings, questionnaires, recommendations, trainings
-from targa import crud
+from targa.core import crud
 
 app_name = "cpde"
 

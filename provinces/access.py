@@ -5,20 +5,14 @@ loaded with `access_object`, which answers 404 both for a missing object and for
 province the user has no role in, so ids cannot be probed.
 """
 
-from enum import StrEnum
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from provinces.models import FrameworkConvention, Membership, Province, Role
+from targa.core.access import Perm
 
-
-class Perm(StrEnum):
-    VIEW = "view"  # read the province's records
-    CHANGE = "change"  # create and edit field data
-    VALIDATE = "validate"  # validate and close (coordinators)
-    MANAGE = "manage"  # users, memberships and reference data (admins)
+__all__ = ["Perm"]  # the base's permissions, used with these functions everywhere
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -21,7 +21,7 @@ from provinces.models import (
     Region,
     Stakeholder,
 )
-from targa.admin_mixins import TrackedModelAdmin
+from targa.core.admin_mixins import TrackedModelAdmin
 
 TERRITORY_FIELDS = (
     "code",

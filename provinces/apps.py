@@ -1,4 +1,5 @@
-"""Territories from the census, programme provinces and the province-scoped memberships."""
+"""Territories from the census, programme provinces, memberships and the access layer; the
+provincial programme (conventions, contracts, chronogram, visits, stakeholders)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -8,3 +9,38 @@ class ProvincesConfig(AppConfig):
     name = "provinces"
     verbose_name = _("Provinces and territories")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def contributions(self):
+        from provinces import selectors
+        from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
+
+        return Contributions(
+            access_layer="provinces.access",
+            demo="provinces.demo.seed",
+            menu=(
+                MenuEntry(_("Chronogram"), "provinces:activity_gantt", "bar-chart-steps", 10),
+                MenuEntry(_("Visits and meetings"), "provinces:visit_list", "signpost-2", 20),
+                MenuEntry(_("Contracts"), "provinces:contract_list", "file-earmark-text", 30),
+                MenuEntry(_("Stakeholders"), "provinces:stakeholder_list", "building", 80),
+                MenuEntry(_("Communes"), "provinces:communes", "map", 90),
+            ),
+            province_cards=(
+                ProvinceCard(
+                    "provinces/_programme_overview.html", selectors.programme_overview_card, 10
+                ),
+            ),
+            home_alerts=(
+                HomeAlert(
+                    "late_activities",
+                    selectors.late_activities_per_province,
+                    "provinces/alerts/late_activities.html",
+                    10,
+                ),
+                HomeAlert(
+                    "overdue_actions",
+                    selectors.overdue_actions_per_province,
+                    "provinces/alerts/overdue_actions.html",
+                    30,
+                ),
+            ),
+        )

@@ -22,7 +22,7 @@ class NavProvinces:
     @cached_property
     def current(self):
         """The province on screen if the page is one of a province, else the one last chosen."""
-        from provinces.views import pick_current
+        from provinces.selectors import pick_current
 
         match = getattr(self.request, "resolver_match", None)
         code = match.kwargs.get("code") if match else None

@@ -1,4 +1,5 @@
-"""Demo records of the provincial programme in the five convention provinces (manage.py seed_demo).
+"""Demo users, programme provinces and the programme's records in the five convention provinces
+(manage.py seed_demo runs `seed`, then the other apps' seeds).
 
 Safe to run again: every record is looked up by its natural key first, so a second run
 creates nothing. Dates of the current year are set relative to today, so that the demo
@@ -21,15 +22,106 @@ from provinces.models import (
     FieldVisit,
     FollowUpAction,
     FrameworkConvention,
+    Membership,
     Objective,
     Province,
+    ProvinceProgramme,
+    Role,
     Stakeholder,
 )
-from targa.demo import CONVENTION_DATE, PROGRAMME_PROVINCES
-from targa.models import User
-from targa.records import record_create, record_update
+from provinces.territories import load_territories
+from targa.core.models import User
+from targa.core.records import record_create, record_update
 
 D = datetime.date
+
+DEMO_PASSWORD = "targa-demo-2026"
+
+# The five provinces of the TARGA-AIDE framework convention signed on 5 February 2021.
+PROGRAMME_PROVINCES = {
+    "02.251": "Figuig",
+    "03.131": "Boulemane",
+    "01.405": "Ouezzane",
+    "05.301": "Khénifra",
+    "06.467": "Sidi Bennour",
+}
+CONVENTION_DATE = datetime.date(2021, 2, 5)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    provinces: tuple[str, ...]  # HCP codes; empty means all provinces
+    label: str
+
+
+DEMO_USERS = [
+    DemoUser("admin", "Samira", "Alaoui", Role.ADMIN, (), "administrator, all provinces"),
+    DemoUser(
+        "coord.khenifra",
+        "Youssef",
+        "Amrani",
+        Role.COORDINATOR,
+        ("05.301", "03.131"),
+        "coordinator, Khénifra and Boulemane",
+    ),
+    DemoUser(
+        "agent.khenifra", "Fatima", "Ouhadi", Role.FIELD_AGENT, ("05.301",), "field agent, Khénifra"
+    ),
+    DemoUser(
+        "agent.figuig", "Karim", "Benali", Role.FIELD_AGENT, ("02.251",), "field agent, Figuig"
+    ),
+    DemoUser("viewer.national", "Nadia", "Berrada", Role.VIEWER, (), "viewer, all provinces"),
+]
+
+
+@transaction.atomic
+def seed_programme_provinces() -> list[ProvinceProgramme]:
+    programmes = []
+    for code in PROGRAMME_PROVINCES:
+        province = Province.objects.get(code=code)
+        programme, _ = ProvinceProgramme.objects.get_or_create(
+            province=province,
+            defaults={
+                "is_active": True,
+                "started_on": CONVENTION_DATE,
+                "operator": "TARGA-AIDE",
+                "notes": "Convention-cadre TARGA-AIDE / Coordination nationale de l'INDH.",
+            },
+        )
+        programmes.append(programme)
+    return programmes
+
+
+@transaction.atomic
+def seed_users() -> list[tuple[DemoUser, User]]:
+    out = []
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "email": f"{demo.username}@demo.targa.ma",
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if demo.provinces:
+            for code in demo.provinces:
+                Membership.objects.get_or_create(
+                    user=user,
+                    province=Province.objects.get(code=code),
+                    defaults={"role": demo.role},
+                )
+        else:
+            Membership.objects.get_or_create(user=user, province=None, defaults={"role": demo.role})
+        out.append((demo, user))
+    return out
 
 
 def ensure_activity_categories() -> None:
@@ -353,8 +445,22 @@ def _visits(province, communes, people: dict[str, Stakeholder], demo, by, today)
             )
 
 
-@transaction.atomic
 def seed(*, stdout=None) -> None:
+    """Territories (if not loaded yet), the programme provinces, the demo users, then the
+    programme's records. Safe to run again: nothing is duplicated."""
+    if not Province.objects.exists():
+        load_territories()
+    seed_programme_provinces()
+    users = seed_users()
+    seed_programme_records(stdout=stdout)
+    if stdout is not None:
+        stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for demo, _user in users:
+            stdout.write(f"  {demo.username:<18} {demo.label}")
+
+
+@transaction.atomic
+def seed_programme_records(*, stdout=None) -> None:
     """The convention, and per province a contract, stakeholders, a chronogram and visits."""
     ensure_activity_categories()
     today = timezone.localdate()

@@ -17,7 +17,7 @@ from provinces.models import (
     Province,
     Stakeholder,
 )
-from targa.crud import ScopedFilterSet
+from targa.core.crud import ScopedFilterSet
 
 
 class StakeholderFilter(ScopedFilterSet):

@@ -18,12 +18,13 @@ from provinces.models import (
     FieldVisit,
     FollowUpAction,
     FrameworkConvention,
+    Membership,
     Province,
     ProvinceProgramme,
     Stakeholder,
 )
-from targa.editing import SafeModelForm, ScopedForm
-from targa.models import User
+from targa.core.editing import SafeModelForm, ScopedForm
+from targa.core.models import User
 
 
 def date_input() -> forms.DateInput:
@@ -293,3 +294,16 @@ class FollowUpActionForm(ScopedForm):
         model = FollowUpAction
         fields = ["description", "owner", "due_on", "status", "done_on"]
         widgets = {"due_on": date_input(), "done_on": date_input()}
+
+
+class MembershipForm(SafeModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "province"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.user = user
+        self.fields["province"].queryset = Province.objects.order_by("name_fr")
+        self.fields["province"].empty_label = _("All provinces")
+        self.fields["province"].label_from_instance = lambda p: f"{p.name} ({p.code})"

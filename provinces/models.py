@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from targa.models import TrackedModel
+from targa.core.models import TrackedModel
 
 
 class NamedInTwoLanguages:

@@ -18,7 +18,19 @@ from provinces.models import (
     activity_late_q,
     follow_up_overdue_q,
 )
-from targa.models import User
+from targa.core.models import User
+from targa.core.selectors import count_per
+
+CURRENT_PROVINCE_SESSION_KEY = "current_province"
+
+
+def pick_current(provinces: list[Province], session) -> Province | None:
+    """The province the user last switched to, if still among theirs, else their first."""
+    code = session.get(CURRENT_PROVINCE_SESSION_KEY)
+    for p in provinces:
+        if p.code == code:
+            return p
+    return provinces[0] if provinces else None
 
 
 def home_provinces(user) -> list[tuple[Province, frozenset[Perm]]]:
@@ -29,6 +41,11 @@ def home_provinces(user) -> list[tuple[Province, frozenset[Perm]]]:
         .order_by("name_fr")
     )
     return [(p, perms_in(user, p)) for p in provinces]
+
+
+def national_roles(user) -> QuerySet:
+    """The user's roles in all provinces (admin, viewer…), shown on the home page."""
+    return Membership.objects.filter(user=user, province__isnull=True)
 
 
 def province_summary(province: Province) -> dict:
@@ -87,6 +104,19 @@ def activity_counts(activities: QuerySet, today: datetime.date | None = None) ->
         in_progress=Count("id", filter=Q(status=Activity.Status.IN_PROGRESS)),
         late=Count("id", filter=activity_late_q(today)),
     )
+
+
+def programme_overview_card(province: Province, perms_here) -> dict:
+    """The province page's card on the programme (see `programme_overview`)."""
+    return {"province": province, **programme_overview(province)}
+
+
+def late_activities_per_province(province_ids: list[int]) -> dict[int, int]:
+    return count_per(Activity.objects.late(), "province_id", province_ids)
+
+
+def overdue_actions_per_province(province_ids: list[int]) -> dict[int, int]:
+    return count_per(FollowUpAction.objects.overdue(), "visit__province_id", province_ids)
 
 
 def programme_overview(province: Province, today: datetime.date | None = None) -> dict:

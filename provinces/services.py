@@ -5,9 +5,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from provinces.models import FollowUpAction
-from targa.models import User
-from targa.records import record_update
+from provinces.access import forget_grants
+from provinces.models import FollowUpAction, Membership
+from targa.core.models import User
+from targa.core.records import record_delete, record_update
 
 
 @transaction.atomic
@@ -35,3 +36,9 @@ def follow_up_action_reopen(
     action.status = FollowUpAction.Status.OPEN
     action.done_on = None
     return record_update(instance=action, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    record_delete(instance=membership, by=by)
+    forget_grants(membership.user)

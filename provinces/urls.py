@@ -5,7 +5,7 @@ from django.urls import path
 from provinces import views
 from provinces import views_programme as programme
 from provinces import views_records as records
-from targa import crud
+from targa.core import crud
 
 app_name = "provinces"
 

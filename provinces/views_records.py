@@ -13,8 +13,8 @@ from provinces.filters import StakeholderFilter
 from provinces.forms import AttachmentForm, ContactForm, StakeholderForm
 from provinces.models import Attachment, Contact, Stakeholder
 from provinces.resources import StakeholderResource
-from targa import crud
-from targa.records import record_create, record_delete
+from targa.core import crud
+from targa.core.records import record_create, record_delete
 
 
 class StakeholderMixin:

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "targa.admin_site.TargaAdminConfig",
+    "targa.core.admin_site.TargaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
-    "targa",
+    "targa.core",
     "provinces",
     "cpde",
     "valuechains",
@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "targa.middleware.UserLanguageMiddleware",
+    "targa.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -93,7 +93,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "targa.User"
-AUTHENTICATION_BACKENDS = ["targa.backends.UsernameOrEmailBackend"]
+# The first signs people in (and is the one sessions remember); the second grants permissions
+# by programme role.
+AUTHENTICATION_BACKENDS = [
+    "targa.core.backends.UsernameOrEmailBackend",
+    "provinces.backends.ProgrammeRoleBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,7 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-FORM_RENDERER = "targa.forms_renderer.BootstrapFormRenderer"
+FORM_RENDERER = "targa.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["targa.formats"]
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

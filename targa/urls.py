@@ -1,35 +1,19 @@
-"""The project's URLs. Every pattern here must be declared in tests/test_permission_matrix.py."""
+"""The project's URLs, on top of every app. Every pattern must be declared in the permission
+matrix (tests/test_permission_matrix.py)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from targa import views
-
-users_patterns = (
-    [
-        path("", views.UserListView.as_view(), name="list"),
-        path("new/", views.UserCreateView.as_view(), name="create"),
-        path("<int:pk>/", views.UserUpdateView.as_view(), name="detail"),
-        path("<int:pk>/history/", views.UserHistoryView.as_view(), name="history"),
-        path(
-            "<int:pk>/roles/history/",
-            views.UserMembershipHistoryView.as_view(),
-            name="membership_history",
-        ),
-        path("<int:pk>/roles/new/", views.MembershipCreateView.as_view(), name="membership_create"),
-        path(
-            "roles/<int:pk>/delete/", views.MembershipDeleteView.as_view(), name="membership_delete"
-        ),
-    ],
-    "users",
-)
+from provinces import views as province_views
+from reports.views import HomeView
+from targa.core import views as core_views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("language/", views.change_language, name="set_language"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("", HomeView.as_view(), name="home"),
+    path("about/", province_views.AboutView.as_view(), name="about"),
+    path("language/", core_views.change_language, name="set_language"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -45,6 +29,6 @@ urlpatterns = [
     ),
     path("provinces/", include("provinces.urls")),
     path("provinces/", include("cpde.urls")),
-    path("users/", include(users_patterns)),
+    path("users/", include("provinces.urls_users")),
     path("admin/", admin.site.urls),
 ]

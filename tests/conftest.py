@@ -9,7 +9,7 @@ from django.test import Client
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
 from provinces.territories import load_territories
-from targa.models import User
+from targa.core.models import User
 
 PROVINCE_A = "05.301"
 PROVINCE_B = "02.251"

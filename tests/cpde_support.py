@@ -1,7 +1,6 @@
 """Builders for CPDE tests, on the real services (history and validation are exercised)."""
 
 import datetime
-import shutil
 import subprocess
 
 from django.utils import timezone
@@ -16,7 +15,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import committee_ensure
-from targa.records import record_create
+from targa.core.records import record_create
 
 TODAY = timezone.localdate()
 
@@ -72,6 +71,3 @@ def pdf_info(content: bytes, tmp_path) -> str:
     path = tmp_path / "info.pdf"
     path.write_bytes(content)
     return subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
-
-
-HAS_POPPLER = shutil.which("pdftotext") is not None

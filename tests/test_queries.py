@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
-from targa.records import record_update
+from targa.core.records import record_update
 from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
-from targa.records import EditConflict, record_create, record_delete, record_update
+from targa.core.records import EditConflict, record_create, record_delete, record_update
 from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_django_admin_refuses_a_stale_save_too(users, province_a):
 
 
 def test_sheet_saved_from_a_stale_copy_is_refused(users, province_a):
-    from targa.records import check_sheet_versions
+    from targa.core.records import check_sheet_versions
 
     member = make_user("temp.sheet")
     line = Membership.objects.create(user=member, province=province_a, role=Role.VIEWER)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from targa.models import User
+from targa.core.models import User
 from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from provinces.models import Attachment, Commune, Contact, Stakeholder
-from targa.records import record_create, record_update
+from targa.core.records import record_create, record_update
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from provinces.access import Perm, has_perm
 from provinces.models import Membership, Role
-from targa.models import User
+from targa.core.models import User
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 
 from cpde.services import committee_ensure
 from provinces.access import Perm, access_province, perms_in
-from targa import crud
+from targa.core import crud
 
 
 class ProvincePageMixin:

@@ -12,8 +12,8 @@ from cpde.models import Committee, CommitteeMember
 from cpde.resources import MemberResource
 from cpde.views.base import InCommitteeMixin, ProvincePageMixin, ScopedDeleteView
 from provinces.access import Perm, access_object
-from targa import crud
-from targa.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core import crud
+from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 
 
 class CommitteeView(ProvincePageMixin, TemplateView):

@@ -22,10 +22,10 @@ from cpde.resources import MeetingResource
 from cpde.services import meeting_create, meeting_record_attendance, next_order
 from cpde.views.base import InCommitteeMixin, ScopedDeleteView
 from provinces.access import Perm
-from reports.pdf import pdf_language, render_pdf
-from targa import crud
-from targa.editing import form_invalid_with
-from targa.records import EditConflict
+from targa.core import crud
+from targa.core.editing import form_invalid_with
+from targa.core.pdf import pdf_language, render_pdf
+from targa.core.records import EditConflict
 
 
 class MeetingMixin:

@@ -26,10 +26,10 @@ from cpde.services import (
 )
 from cpde.views.base import ProtectedDeleteMixin
 from provinces.access import Perm, has_global_perm, provinces_for_user
-from provinces.views import pick_current
-from targa import crud
-from targa.editing import form_invalid_with
-from targa.records import EditConflict
+from provinces.selectors import pick_current
+from targa.core import crud
+from targa.core.editing import form_invalid_with
+from targa.core.records import EditConflict
 
 
 class QuestionnaireMixin:

@@ -21,9 +21,9 @@ from cpde.services import (
     recommendation_update_status,
 )
 from provinces.access import Perm
-from targa import crud
-from targa.editing import SafeCreateMixin, form_invalid_with
-from targa.records import EditConflict
+from targa.core import crud
+from targa.core.editing import SafeCreateMixin, form_invalid_with
+from targa.core.records import EditConflict
 
 
 class RecommendationMixin:

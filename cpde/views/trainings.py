@@ -14,8 +14,8 @@ from cpde.resources import RoadmapItemResource, TrainingResource
 from cpde.services import training_record_participants
 from cpde.views.base import InCommitteeMixin
 from provinces.access import Perm
-from targa import crud
-from targa.records import EditConflict
+from targa.core import crud
+from targa.core.records import EditConflict
 
 
 class TrainingMixin:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cpde.models import Meeting, Recommendation
-from targa.demo import seed_demo
+from targa.core.demo import seed_demo
 from tests.browser.test_journeys import log_in
 from tests.conftest import ensure_territories
 

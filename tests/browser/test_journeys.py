@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from targa.demo import DEMO_PASSWORD, seed_demo
+from provinces.demo import DEMO_PASSWORD
+from targa.core.demo import seed_demo
 from tests.conftest import ensure_territories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,15 @@
+"""The base every app builds on: users, tracked records, history, safe editing, the record kit.
+
+Its app label stays "targa" (the user model is `targa.User`). It imports no domain app: apps
+contribute what the shell shows through `targa.core.registry`.
+"""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "targa.core"
+    label = "targa"
+    verbose_name = _("Targa")
+    default_auto_field = "django.db.models.BigAutoField"

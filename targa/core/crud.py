@@ -1,0 +1,326 @@
+"""Generic views for province-scoped records, so each app writes only what is its own.
+
+URLs carry the province's HCP code (`/provinces/05.301/stakeholders/12/`). Every view loads
+the province and the record through the access layer and declares the permission it needs
+(`required_perm`); lists are paginated, filterable (django-filter), searchable and export the
+filtered rows to CSV or Excel; forms save through the services of `targa.core.records`.
+
+Child records (a stakeholder's contacts, a meeting's recommendations) use `parent_model`:
+the parent is loaded through the access layer from the URL's `parent_pk`.
+"""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+
+from targa.core.access import Perm, access_object, access_province, in_province, perms_in
+from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.records import record_delete
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str) -> HttpResponse:
+    """The rows of `queryset` as a CSV or Excel download, with the resource's columns."""
+    dataset = resource_class().export(queryset=queryset)
+    content_type, ext = EXPORT_FORMATS[fmt]
+    body = dataset.export(fmt)
+    if fmt == "csv":
+        body = "\ufeff" + body  # so that Excel opens the accents and Arabic right
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{datetime.date.today()}.{ext}"'
+    return response
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices of province-scoped models are limited to one province."""
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if province is None:
+            return
+        for f in self.filters.values():
+            queryset = getattr(f, "queryset", None)
+            if isinstance(queryset, QuerySet) and hasattr(queryset.model, "province_path"):
+                f.queryset = in_province(queryset, province)
+
+
+class ScopedMixin:
+    """Loads `self.province` (and `self.parent`) through the access layer and checks the perm.
+
+    Subclasses set `model`, and `url_base` ("provinces:stakeholder") from which the
+    list/detail/create/edit/delete/history URL names are derived.
+    """
+
+    model = None
+    url_base: str = ""
+    required_perm = Perm.VIEW
+    parent_model = None
+    parent_field: str = ""  # the FK from `model` to `parent_model`
+
+    def dispatch(self, request, *args, **kwargs):
+        self.province = access_province(user=request.user, code=kwargs["code"])
+        self.perms_here = perms_in(request.user, self.province)
+        if self.parent_model is not None:
+            self.parent = self.get_parent(kwargs["parent_pk"])
+        if self.required_perm not in self.perms_here:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_parent(self, pk):
+        """The parent record named by the URL, loaded through the access layer."""
+        return access_object(
+            in_province(self.parent_model._default_manager.all(), self.province),
+            user=self.request.user,
+            pk=pk,
+        )
+
+    def base_queryset(self) -> QuerySet:
+        # Joined because get_absolute_url() needs the province's code on every row.
+        qs = in_province(
+            self.model._default_manager.select_related(self.model.province_path), self.province
+        )
+        if self.parent_model is not None:
+            qs = qs.filter(**{self.parent_field: self.parent})
+        return qs
+
+    def url_kwargs(self, **extra) -> dict:
+        kwargs = {"code": self.province.code, **extra}
+        if self.parent_model is not None:
+            kwargs["parent_pk"] = self.parent.pk
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            province=self.province,
+            perms_here=self.perms_here,
+            can_change=Perm.CHANGE in self.perms_here,
+            can_validate=Perm.VALIDATE in self.perms_here,
+            opts=self.model._meta,
+            url_base=self.url_base,
+            parent=getattr(self, "parent", None),
+            list_url=(
+                self.parent.get_absolute_url()
+                if self.parent_model is not None
+                else reverse(f"{self.url_base}_list", kwargs=self.url_kwargs())
+            ),
+        )
+        return ctx
+
+
+class ScopedObjectMixin(ScopedMixin):
+    """For views on one record: `get_object` goes through the access layer."""
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+    def get_object(self, queryset=None):
+        return access_object(
+            queryset if queryset is not None else self.get_queryset(),
+            user=self.request.user,
+            perm=self.required_perm,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ScopedListView(ScopedMixin, TemplateView):
+    """A paginated, filterable, searchable list with CSV/Excel export of the filtered rows."""
+
+    template_name = "crud/list.html"
+    filterset_class = None
+    search_fields: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # attribute names shown in the generic table
+    resource_class = None  # django-import-export resource for the export
+    ordering: tuple[str, ...] = ("-id",)
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet:
+        return self.base_queryset()
+
+    def filtered(self):
+        qs = self.get_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(
+                self.request.GET or None, queryset=qs, request=self.request, province=self.province
+            )
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            if filterset.is_bound and not filterset.is_valid():
+                qs = qs.none()
+        q = self.request.GET.get("q", "").strip()
+        if q and self.search_fields:
+            qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
+        return qs.order_by(*self.ordering), filterset, q
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS and self.resource_class is not None:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str) -> HttpResponse:
+        qs, _filterset, _q = self.filtered()
+        return export_response(
+            self.resource_class,
+            qs,
+            fmt,
+            stem=f"{self.model._meta.model_name}-{self.province.code}",
+        )
+
+    def rows_context(self, qs: QuerySet) -> dict:
+        """What the template shows of the filtered rows: one page (a chart may take them all)."""
+        return {"page_obj": Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs, filterset, q = self.filtered()
+        ctx.update(self.rows_context(qs))
+        ctx.update(
+            filter=filterset,
+            q=q,
+            searchable=bool(self.search_fields),
+            columns=[(c, self.column_label(c)) for c in self.columns],
+            exportable=self.resource_class is not None,
+            create_url=self.get_create_url(),
+        )
+        return ctx
+
+    def get_create_url(self) -> str | None:
+        """Where the "Add" button leads; None hides it (e.g. records added from a parent's page)."""
+        if Perm.CHANGE not in self.perms_here:
+            return None
+        return reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
+
+    def column_label(self, name: str) -> str:
+        field_name = name.removeprefix("get_").removesuffix("_display")
+        try:
+            return str(self.model._meta.get_field(field_name).verbose_name).capitalize()
+        except Exception as exc:  # a property: it must say its label
+            label = getattr(getattr(self.model, name, None), "short_description", None)
+            if label is None:
+                raise ImproperlyConfigured(f"Column {name} has no label") from exc
+            return str(label)
+
+
+class ScopedDetailView(ScopedObjectMixin, DetailView):
+    template_name = "crud/detail.html"
+    detail_fields: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        kw = self.url_kwargs(pk=self.object.pk)
+        ctx.update(
+            edit_url=reverse(f"{self.url_base}_edit", kwargs=kw),
+            delete_url=reverse(f"{self.url_base}_delete", kwargs=kw),
+            history_url=reverse(f"{self.url_base}_history", kwargs=kw),
+            detail_fields=self.detail_fields,
+        )
+        return ctx
+
+
+class ScopedCreateView(ScopedMixin, SafeCreateMixin, CreateView):
+    """Create a record in the URL's province (and under the URL's parent)."""
+
+    template_name = "crud/form.html"
+    required_perm = Perm.CHANGE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["province"] = self.province
+        return kwargs
+
+    def prepare_instance(self, instance):
+        if self.parent_model is not None:
+            setattr(instance, self.parent_field, self.parent)
+        elif self.model.province_path == "province":
+            instance.province = self.province
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ScopedUpdateView(ScopedObjectMixin, SafeUpdateMixin, UpdateView):
+    template_name = "crud/form.html"
+    required_perm = Perm.CHANGE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["province"] = self.province
+        return kwargs
+
+
+class ScopedDeleteView(ScopedObjectMixin, TemplateView):
+    """Ask, then delete; the record's history keeps its last state and who deleted it."""
+
+    template_name = "crud/confirm_delete.html"
+    required_perm = Perm.VALIDATE
+    success_message = _("Deleted. Its history is kept.")
+
+    def get_context_data(self, **kwargs):
+        self.object = self.get_object()
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        record_delete(instance=self.object, by=request.user)
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.after_delete_url())
+
+    def after_delete_url(self) -> str:
+        if self.parent_model is not None:
+            return self.parent.get_absolute_url()
+        return reverse(f"{self.url_base}_list", kwargs=self.url_kwargs())
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryMixin, TemplateView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["back_url"] = self.get_success_url()
+        ctx["title"] = _("History of %(record)s") % {"record": self.object}
+        return ctx
+
+
+def crud_urls(
+    prefix: str,
+    name: str,
+    *,
+    list_view=None,
+    create_view=None,
+    detail_view=None,
+    update_view=None,
+    delete_view=None,
+    history_view=None,
+) -> list:
+    """The usual six URL patterns of a scoped record, under `<code>/<prefix>/`."""
+    base = f"<str:code>/{prefix}/"
+    routes = [
+        ("", list_view, "list"),
+        ("new/", create_view, "create"),
+        ("<int:pk>/", detail_view, "detail"),
+        ("<int:pk>/edit/", update_view, "edit"),
+        ("<int:pk>/delete/", delete_view, "delete"),
+        ("<int:pk>/history/", history_view, "history"),
+    ]
+    return [
+        path(base + route, view.as_view(), name=f"{name}_{suffix}")
+        for route, view, suffix in routes
+        if view is not None
+    ]

@@ -1,0 +1,366 @@
+"""Reusable form and view pieces for records that hold field data.
+
+`SafeModelForm` carries the record's version (optimistic locking) or, for a new record, a
+submission id (idempotent creation). `SafeCreateMixin` and `SafeUpdateMixin` call the
+services in `targa.core.records`; `HistoryMixin` renders a record's "Historique" page.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms.models import model_to_dict
+from django.http import HttpResponseRedirect
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targa.core.access import in_province
+from targa.core.records import EditConflict, record_create, record_update
+
+
+class SafeModelForm(forms.ModelForm):
+    """A ModelForm that knows the version it was opened at and its own submission id."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+            del self.fields["submission_id"]
+        else:
+            self.fields["submission_id"].initial = uuid.uuid4()
+            del self.fields["version"]
+
+
+class ScopedForm(SafeModelForm):
+    """A SafeModelForm for a record of one province.
+
+    Choices that point at province-scoped models (communes, stakeholders, meetings…) are
+    limited to the province, so a forged id from another province is refused as an invalid
+    choice, in the user's language.
+    """
+
+    def __init__(self, *args, province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+        for f in self.fields.values():
+            queryset = getattr(f, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "province_path"):
+                f.queryset = in_province(queryset, province)
+
+
+class SheetForm(forms.Form):
+    """A form editing many lines at once (attendance, participants) that remembers the version
+    of each line when it was opened, so that a stale sheet is refused, not saved over others'.
+    """
+
+    opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def remember_versions(self, versions: dict[int, int]) -> None:
+        self.fields["opened_versions"].initial = self.encode_versions(versions)
+
+    @staticmethod
+    def encode_versions(versions: dict[int, int]) -> str:
+        return ",".join(f"{key}:{version}" for key, version in sorted(versions.items()))
+
+    def versions_opened(self) -> dict[int, int]:
+        pairs = (p.split(":") for p in self.cleaned_data["opened_versions"].split(",") if p)
+        try:
+            return {int(key): int(version) for key, version in pairs}
+        except ValueError as exc:
+            raise forms.ValidationError(_("The form was damaged; reload the page.")) from exc
+
+    def conflicted(self, conflict, current_versions: dict[int, int]) -> None:
+        """Show who changed the sheet; keep the input; a new save starts from the sheet now."""
+        data = self.data.copy()
+        data["opened_versions"] = self.encode_versions(current_versions)
+        self.data = data
+        self.add_error(None, conflict.message())
+
+
+def form_invalid_with(view, form, error: ValidationError):
+    """Show a model validation error (e.g. a constraint on a field the form lacks) on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+    return view.form_invalid(form)
+
+
+class SafeCreateMixin:
+    """CreateView behaviour: one record per submission id, saved through `record_create`."""
+
+    already_saved_message = gettext_lazy(
+        "This form had already been saved; nothing was added twice."
+    )
+    success_message = gettext_lazy("Saved.")
+
+    def prepare_instance(self, instance: models.Model) -> None:
+        """Set what the form does not carry (the province, the parent record…)."""
+
+    def post(self, request, *args, **kwargs):
+        # A resend of a form that was already saved goes straight to the saved record, before
+        # validation (which could otherwise complain that the record now exists).
+        try:
+            token = uuid.UUID(request.POST.get("submission_id", ""))
+        except ValueError:
+            token = None
+        if token is not None:
+            model = self.get_form_class()._meta.model
+            existing = model._default_manager.filter(submission_id=token).first()
+            if existing is not None:
+                self.object = existing
+                messages.info(request, self.already_saved_message)
+                return HttpResponseRedirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        self.prepare_instance(instance)
+        try:
+            result = record_create(
+                instance=instance,
+                by=self.request.user,
+                submission_id=form.cleaned_data.get("submission_id"),
+            )
+        except ValidationError as error:
+            return form_invalid_with(self, form, error)
+        self.object = result.instance
+        if result.created:
+            form.save_m2m()
+            messages.success(self.request, self.success_message)
+        else:
+            messages.info(self.request, self.already_saved_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SafeUpdateMixin:
+    """UpdateView behaviour: refuse to overwrite a record someone saved in the meantime."""
+
+    success_message = gettext_lazy("Changes saved.")
+
+    def form_valid(self, form):
+        try:
+            self.object = record_update(
+                instance=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except EditConflict as conflict:
+            return self.conflict(form, conflict)
+        except ValidationError as error:
+            return form_invalid_with(self, form, error)
+        form.save_m2m()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def conflict(self, form, conflict: EditConflict):
+        """Re-show the person's input with who changed the record, when, and the current values."""
+        message = conflict.message()
+        # The next save starts from the current version: saving again is a deliberate choice.
+        data = form.data.copy()
+        data["version"] = conflict.current.version
+        form.data = data
+        current = model_to_dict(conflict.current, fields=form._meta.fields)
+        differing = []
+        for name, bound in form.fields.items():
+            if name not in current:
+                continue
+            theirs = bound.prepare_value(current[name])
+            mine = bound.prepare_value(form.cleaned_data.get(name))
+            if _comparable(theirs) != _comparable(mine):
+                differing.append((bound.label or name, display_value(conflict.current, name)))
+        return self.render_to_response(
+            self.get_context_data(form=form, conflict_message=message, conflict_fields=differing),
+            status=409,
+        )
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def display_value(obj: models.Model, name: str) -> str:
+    """A record's field (or property) as people read it: choices by their label, yes/no,
+    dates and numbers localised, "—" when empty. Pages and the conflict box both use it."""
+    try:
+        f = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        f = None
+    if f is not None and f.many_to_many:
+        return ", ".join(str(o) for o in getattr(obj, name).all()) or "—"
+    if f is not None and f.choices:
+        return str(getattr(obj, f"get_{name}_display")()) or "—"
+    value = getattr(obj, name, None)
+    if callable(value) and not isinstance(value, models.Manager):
+        value = value()
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(formats.localize(value))
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    user: Any
+    kind: str  # "+", "~" or "-"
+    kind_label: str
+    changes: list[Change] = field(default_factory=list)
+
+
+KIND_LABELS = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
+HIDDEN_HISTORY_FIELDS = {"id", "version", "submission_id", "created_at", "updated_at"}
+
+
+def _history_value(record, f: models.Field, related: dict) -> str:
+    raw = getattr(record, f.attname)
+    if raw in (None, ""):
+        return "—"
+    if f.is_relation:
+        return str(related.get((f.related_model, raw), raw))
+    if f.choices:
+        return str(dict(f.flatchoices).get(raw, raw))
+    if isinstance(raw, bool):
+        return _("yes") if raw else _("no")
+    return str(formats.localize(raw))
+
+
+def m2m_history_fields(model) -> list[models.ManyToManyField]:
+    return [model._meta.get_field(name) for name in getattr(model, "_history_m2m_fields", [])]
+
+
+def _m2m_ids(chain: list, f: models.ManyToManyField) -> dict[int, tuple]:
+    """history_id → ids of the related objects each historical record held (one query)."""
+    m2m_history_model = type(chain[0]).__dict__[f.name].model
+    rows = m2m_history_model.objects.filter(
+        history_id__in=[r.history_id for r in chain]
+    ).values_list("history_id", f"{f.m2m_reverse_field_name()}_id")
+    held: dict[int, list] = {r.history_id: [] for r in chain}
+    for history_id, target_id in rows:
+        held[history_id].append(target_id)
+    return {k: tuple(sorted(v)) for k, v in held.items()}
+
+
+def history_entries(records: list, previous) -> list[HistoryEntry]:
+    """Turn historical records (newest first) into entries listing each field that changed.
+
+    `previous` is the record just older than the last one of `records` (or None), so that the
+    oldest entry on a page can be compared too. Related objects are fetched in one query per
+    related model, not one per row. Entries where nothing visible changed are left out.
+    """
+    if not records:
+        return []
+    model = records[0].instance_type
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN_HISTORY_FIELDS and hasattr(records[0], f.attname)
+    ]
+    m2m = m2m_history_fields(model)
+    chain = [*records, previous] if previous is not None else list(records)
+    wanted: dict[type, set] = {}
+    for f in fields:
+        if f.is_relation:
+            ids = {getattr(r, f.attname) for r in chain} - {None}
+            wanted.setdefault(f.related_model, set()).update(ids)
+    m2m_values = {}
+    for f in m2m:
+        for history_id, ids in _m2m_ids(chain, f).items():
+            m2m_values[(history_id, f.name)] = ids
+            wanted.setdefault(f.related_model, set()).update(ids)
+    related = {
+        (rel_model, obj.pk): obj
+        for rel_model, ids in wanted.items()
+        for obj in rel_model._default_manager.filter(pk__in=ids)
+    }
+
+    def m2m_text(record, f) -> str:
+        ids = m2m_values[(record.history_id, f.name)]
+        return ", ".join(str(related.get((f.related_model, i), i)) for i in ids) or "—"
+
+    entries = []
+    for i, record in enumerate(records):
+        older = chain[i + 1] if i + 1 < len(chain) else None
+        entry = HistoryEntry(
+            when=record.history_date,
+            user=record.history_user,
+            kind=record.history_type,
+            kind_label=str(KIND_LABELS[record.history_type]),
+        )
+        if record.history_type != "-":
+            for f in fields:
+                new = _history_value(record, f, related)
+                old = _history_value(older, f, related) if older is not None else "—"
+                if older is None or getattr(older, f.attname) != getattr(record, f.attname):
+                    if record.history_type == "+" and new == "—":
+                        continue
+                    entry.changes.append(Change(str(f.verbose_name).capitalize(), old, new))
+            for f in m2m:
+                new_ids = m2m_values[(record.history_id, f.name)]
+                old_ids = m2m_values[(older.history_id, f.name)] if older is not None else ()
+                if new_ids != old_ids:
+                    old = m2m_text(older, f) if older is not None else "—"
+                    entry.changes.append(
+                        Change(str(f.verbose_name).capitalize(), old, m2m_text(record, f))
+                    )
+        if entry.changes or record.history_type != "~":
+            entries.append(entry)
+    return entries
+
+
+class HistoryMixin:
+    """A view showing one record's history, newest first, paginated.
+
+    The view provides `get_object()` (through the access layer).
+    """
+
+    template_name = "history.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        history = self.object.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        page = Paginator(history, self.paginate_by).get_page(request.GET.get("page"))
+        records = list(page.object_list)
+        previous = None
+        if records:
+            previous = history.filter(
+                models.Q(history_date__lt=records[-1].history_date)
+                | models.Q(
+                    history_date=records[-1].history_date,
+                    history_id__lt=records[-1].history_id,
+                )
+            ).first()
+        context = self.get_context_data(
+            object=self.object, page_obj=page, entries=history_entries(records, previous)
+        )
+        return self.render_to_response(context)

@@ -1,0 +1,137 @@
+"""Services for records that hold field data: create once, update without silent overwrite, delete.
+
+Every app's services call these so that history, optimistic locking and idempotent creation
+behave the same everywhere.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from targa.core.models import TrackedModel, User
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the editor opened it."""
+
+    def __init__(self, current: TrackedModel):
+        super().__init__("edit conflict")
+        self.current = current
+        last = current.history.select_related("history_user").first()
+        self.changed_by: User | None = last.history_user if last else None
+        self.changed_at: datetime | None = last.history_date if last else None
+
+    @classmethod
+    def deleted(cls) -> "EditConflict":
+        """A conflict with a line that no longer exists (no one to name)."""
+        conflict = cls.__new__(cls)
+        Exception.__init__(conflict, "edit conflict")
+        conflict.current, conflict.changed_by, conflict.changed_at = None, None, None
+        return conflict
+
+    def message(self) -> str:
+        """What the person whose save was refused reads, in their language."""
+        if self.changed_by is None and self.changed_at is None:
+            return str(CONFLICT_MESSAGE_UNKNOWN)
+        when = timezone.localtime(self.changed_at) if self.changed_at else None
+        return CONFLICT_MESSAGE % {
+            "user": self.changed_by or gettext("someone"),
+            "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
+        }
+
+
+@dataclass(frozen=True)
+class Created:
+    instance: TrackedModel
+    created: bool
+
+
+@transaction.atomic
+def record_create(
+    *, instance: TrackedModel, by: User, submission_id: uuid.UUID | None = None
+) -> Created:
+    """Validate and save a new record once per submission id.
+
+    A second call with the same submission id (double click, resend after a dropped
+    connection) returns the record the first call created instead of creating another.
+    """
+    manager = type(instance)._default_manager
+    if submission_id is not None:
+        existing = manager.filter(submission_id=submission_id).first()
+        if existing is not None:
+            return Created(existing, False)
+        instance.submission_id = submission_id
+    instance.full_clean()
+    instance._history_user = by
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        # Two copies of one submission raced; the other one won, which is what we want.
+        existing = (
+            manager.filter(submission_id=submission_id).first()
+            if submission_id is not None
+            else None
+        )
+        if existing is None:
+            raise
+        return Created(existing, False)
+    return Created(instance, True)
+
+
+@transaction.atomic
+def record_update(*, instance: TrackedModel, expected_version: int, by: User) -> TrackedModel:
+    """Save changes made to a record that was at `expected_version` when the editor opened it.
+
+    Raises EditConflict if anyone saved it in between. The version check and bump is one
+    conditional UPDATE, so it holds under concurrency on every database.
+    """
+    instance.full_clean()
+    manager = type(instance)._default_manager
+    bumped = manager.filter(pk=instance.pk, version=expected_version).update(
+        version=models.F("version") + 1
+    )
+    if not bumped:
+        raise EditConflict(current=manager.get(pk=instance.pk))
+    instance.version = expected_version + 1
+    instance._history_user = by
+    instance.save()
+    return instance
+
+
+def check_sheet_versions(*, existing: dict, opened: dict[int, int] | None) -> None:
+    """Refuse a sheet of lines (attendance, participants…) saved from a stale copy.
+
+    `existing` maps keys (e.g. member ids) to the lines as they are now, locked by the caller
+    with select_for_update; `opened` maps the same keys to the versions the person saw. If a
+    line was added, changed or removed since, EditConflict names the latest change.
+    """
+    if opened is None:
+        return
+    moved = [line for key, line in existing.items() if opened.get(key) != line.version]
+    if moved:
+        raise EditConflict(current=max(moved, key=lambda line: line.updated_at))
+    if set(opened) - set(existing):  # a line seen when opening was deleted since
+        raise EditConflict.deleted()
+
+
+@transaction.atomic
+def record_delete(*, instance: TrackedModel, by: User) -> None:
+    """Delete a record; its history keeps the last state, who deleted it and when."""
+    instance._history_user = by
+    instance.delete()
+
+
+CONFLICT_MESSAGE_UNKNOWN = _(
+    "This record was changed by someone else after you opened it. Your input is kept below: "
+    "compare it with the current values and save again to keep yours."
+)
+CONFLICT_MESSAGE = _(
+    "This record was changed by %(user)s on %(time)s, after you opened it. Your input is kept "
+    "below: compare it with the current values and save again to keep yours."
+)
