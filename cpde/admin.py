@@ -79,11 +79,14 @@ class RecommendationAdmin(TrackedModelAdmin):
     list_select_related = ["owner", "meeting"]
     search_fields = ["text", "owner_name"]
     autocomplete_fields = ["meeting", "owner"]
+    # Its status changes only through the services, which log each change as a follow-up.
+    readonly_fields = ["status", "done_on", "dropped_reason"]
 
 
 @admin.register(RecommendationFollowUp)
 class RecommendationFollowUpAdmin(TrackedModelAdmin):
     list_display = ["__str__", "recommendation", "status_before", "status_after", "meeting"]
+    readonly_fields = ["status_before", "status_after"]
     search_fields = ["note"]
     list_select_related = ["recommendation", "meeting"]
     autocomplete_fields = ["recommendation", "meeting"]

@@ -361,12 +361,8 @@ class QuestionForm(ScopedForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The rules on choices (at least two, each once) are the service's.
         lines = parse_choice_lines(cleaned.get("choices") or "")
-        if cleaned.get("kind") in Question.CHOICE_KINDS:
-            if len(lines) < 2:
-                self.add_error("choices", _("Give at least two choices, one per line."))
-            elif len({line.label_fr for line in lines}) != len(lines):
-                self.add_error("choices", _("Each choice must appear once."))
         self.choice_lines: list[ChoiceLine] = lines
         return cleaned
 

@@ -534,6 +534,9 @@ class Questionnaire(TrackedModel):
         return self.url_in(self.province)
 
 
+KIND_LOCKED = _("This question already has answers: its type of answer cannot change.")
+
+
 class Question(TrackedModel):
     """One question of a questionnaire."""
 
@@ -563,6 +566,11 @@ class Question(TrackedModel):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["order", "id"]
+
+    def check_write(self, *, by, before, m2m) -> None:
+        super().check_write(by=by, before=before, m2m=m2m)
+        if before is not None and before.kind != self.kind and self.answers.exists():
+            raise ValidationError({"kind": KIND_LOCKED})
 
     def __str__(self) -> str:
         return self.label

@@ -368,13 +368,8 @@ def question_kind_locked(question: Question) -> bool:
 def question_update(
     *, question: Question, choices: list[ChoiceLine], expected_version: int, by: User
 ) -> Question:
-    """Save a question and its choices; its type of answer is fixed once it has answers."""
-    if question_kind_locked(question):
-        saved_kind = Question.objects.values_list("kind", flat=True).get(pk=question.pk)
-        if saved_kind != question.kind:
-            raise ValidationError(
-                {"kind": _("This question already has answers: its type of answer cannot change.")}
-            )
+    """Save a question and its choices (its type of answer is fixed once it has answers, see
+    `Question.check_write`)."""
     question = record_update(instance=question, expected_version=expected_version, by=by)
     question_set_choices(question=question, lines=choices, by=by)
     return question

@@ -169,31 +169,21 @@ class ConventionForm(SafeModelForm):
         provinces.queryset = Province.objects.filter(programme__isnull=False).order_by("name_fr")
         provinces.label_from_instance = lambda p: f"{p.name} ({p.code})"
 
-    def clean_provinces(self):
-        """A province keeps the convention while it has execution contracts under it."""
-        provinces = self.cleaned_data["provinces"]
-        if self.instance.pk:
-            bound = Province.objects.filter(execution_contracts__convention=self.instance)
-            missing = bound.exclude(pk__in=[p.pk for p in provinces]).distinct()
-            if missing:
-                raise forms.ValidationError(
-                    _("These provinces have execution contracts under this convention: %(names)s.")
-                    % {"names": ", ".join(p.name for p in missing)}
-                )
-        return provinces
-
 
 class ClosingStatusForm(ProvinceRecordForm):
-    """A form whose model lists CLOSING_STATUSES: only a coordinator (Perm.VALIDATE) may set
-    them, so they are offered only to those who may, and a forged choice is refused."""
+    """A form whose model follows ClosingStatusRule: the statuses only a coordinator may set
+    are offered only to those who may (the model refuses a forged one, whoever posts it)."""
 
     def __init__(self, *args, may_validate: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_validate:
-            closing = self._meta.model.CLOSING_STATUSES - {self.instance.status}
             status = self.fields["status"]
-            status.choices = [(v, label) for v, label in status.choices if v not in closing]
             status.help_text = _("Closing, terminating or cancelling is for the coordinator.")
+            if self.instance.status in self._meta.model.CLOSING_STATUSES:
+                status.disabled = True  # reopening it is the coordinator's decision too
+            else:
+                closing = self._meta.model.CLOSING_STATUSES
+                status.choices = [(v, label) for v, label in status.choices if v not in closing]
 
 
 class ContractForm(ClosingStatusForm):

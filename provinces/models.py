@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from targa.core.access import Perm, has_perm
 from targa.core.models import TrackedModel
 
 
@@ -432,8 +433,51 @@ class FrameworkConvention(TrackedModel):
     def party_list(self) -> list[str]:
         return [line.strip() for line in self.parties.splitlines() if line.strip()]
 
+    def check_write(self, *, by, before, m2m) -> None:
+        """A province keeps the convention while it has execution contracts under it."""
+        super().check_write(by=by, before=before, m2m=m2m)
+        if self.pk is None or m2m is None or "provinces" not in m2m:
+            return
+        kept = [p.pk for p in m2m["provinces"]]
+        missing = (
+            Province.objects.filter(execution_contracts__convention=self)
+            .exclude(pk__in=kept)
+            .distinct()
+            .order_by("name_fr")
+        )
+        if missing:
+            raise ValidationError(
+                {
+                    "provinces": _(
+                        "These provinces have execution contracts under this convention: %(names)s."
+                    )
+                    % {"names": ", ".join(p.name for p in missing)}
+                }
+            )
 
-class ExecutionContract(TrackedModel):
+
+CLOSING_REFUSED = _(
+    "Only a coordinator may close, terminate or cancel this, or open it again once closed."
+)
+
+
+class ClosingStatusRule:
+    """Entering or leaving one of the model's CLOSING_STATUSES is a coordinator's decision
+    (Perm.VALIDATE in the record's province), whoever writes: a form, the admin, an import."""
+
+    CLOSING_STATUSES: frozenset = frozenset()
+
+    def check_write(self, *, by, before, m2m) -> None:
+        super().check_write(by=by, before=before, m2m=m2m)
+        old = before.status if before is not None else self._meta.get_field("status").default
+        if by is None or self.status == old:
+            return
+        closing = self.status in self.CLOSING_STATUSES or old in self.CLOSING_STATUSES
+        if closing and not has_perm(by, Perm.VALIDATE, self.province):
+            raise ValidationError({"status": CLOSING_REFUSED})
+
+
+class ExecutionContract(ClosingStatusRule, TrackedModel):
     """The specific execution contract of a framework convention in one province.
 
     Its end date is derived from the start date and the duration (`end_on`), never stored.
@@ -446,7 +490,7 @@ class ExecutionContract(TrackedModel):
         CLOSED = "closed", _("closed")
         TERMINATED = "terminated", _("terminated")
 
-    # Ending a contract is a coordinator's decision (Perm.VALIDATE), see the form.
+    # Ending a contract is a coordinator's decision (Perm.VALIDATE), see ClosingStatusRule.
     CLOSING_STATUSES = frozenset({Status.CLOSED, Status.TERMINATED})
 
     province = models.ForeignKey(
@@ -604,7 +648,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(planned | actual)
 
 
-class Activity(TrackedModel):
+class Activity(ClosingStatusRule, TrackedModel):
     """An activity of a province's chronogram: what is planned, when it really happened."""
 
     class Status(models.TextChoices):
@@ -613,7 +657,7 @@ class Activity(TrackedModel):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
-    # Cancelling an activity is a coordinator's decision (Perm.VALIDATE), see the form.
+    # Cancelling an activity is a coordinator's decision (Perm.VALIDATE), see ClosingStatusRule.
     CLOSING_STATUSES = frozenset({Status.CANCELLED})
 
     province = models.ForeignKey(

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cpde.models import Answer, Question, Questionnaire, QuestionnaireResponse
+from cpde.models import KIND_LOCKED, Answer, Question, Questionnaire, QuestionnaireResponse
 from cpde.selectors import questionnaire_results
 from cpde.services import ChoiceLine, committee_ensure, question_set_choices, response_create
+from targa.core.records import record_update
 from tests import cpde_support as cs
 from tests.conftest import client_for
 
@@ -265,3 +266,29 @@ def test_questions_with_choices_keep_their_answers(users, province_a, form):
     url = reverse("cpde:question_edit", args=[province_a.code, q.pk, single.pk])
     page = client_for(users["admin"]).get(url)
     assert page.context["form"].fields["kind"].disabled
+
+
+def test_admin_cannot_change_the_type_of_a_question_that_has_answers(users, province_a, form):
+    answer_all(form, province_a, users["agent_a"], 1)
+    _q, _scale, single, _multiple, _text = form
+    url = reverse("admin:cpde_question_change", args=[single.pk])
+    data = {
+        "questionnaire": single.questionnaire_id,
+        "order": single.order,
+        "text": single.text,
+        "text_ar": single.text_ar,
+        "kind": Question.Kind.TEXT,
+        "opened_version": single.version,
+    }
+    refused = client_for(users["admin"]).post(url, data)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["kind"] == [str(KIND_LOCKED)]
+    assert "son type de réponse ne peut plus" in refused.content.decode()
+    single.refresh_from_db()
+    assert single.kind == Question.Kind.SINGLE
+    # The same rule for every caller of the service.
+    single.kind = Question.Kind.TEXT
+    with pytest.raises(ValidationError) as refused_by_service:
+        record_update(instance=single, expected_version=single.version, by=users["admin"])
+    assert "kind" in refused_by_service.value.message_dict

@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from provinces import demo
 from provinces.gantt import build_gantt
 from provinces.models import (
+    CLOSING_REFUSED,
     END_BEFORE_START,
     Activity,
     ActivityCategory,
@@ -287,6 +289,81 @@ def test_field_agent_cannot_close_a_contract_but_the_coordinator_can(users, prov
     assert client_for(users["coord_a"]).post(url, data).status_code == 302
     contract.refresh_from_db()
     assert contract.status == ExecutionContract.Status.CLOSED
+
+
+def test_field_agent_cannot_reopen_a_contract_the_coordinator_terminated(users, province_a):
+    convention = convention_for(province_a)
+    contract = record_create(
+        instance=ExecutionContract(
+            province=province_a,
+            convention=convention,
+            reference="CSE-1",
+            signed_on=D(2021, 3, 15),
+            start_on=D(2021, 4, 1),
+            duration_months=24,
+            status=ExecutionContract.Status.TERMINATED,
+        ),
+        by=users["coord_a"],
+    ).instance
+    url = contract_url(province_a, "contract_edit", pk=contract.pk)
+    form = client_for(users["agent_a"]).get(url).context["form"]
+    assert form.fields["status"].disabled  # the page offers no other status
+    # A hand-made POST that the page does not offer is refused by the model's rule.
+    data = contract_data(convention, reference="CSE-1", status="in_progress", version=1)
+    del data["submission_id"]
+    client_for(users["agent_a"]).post(url, data)
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.TERMINATED
+    # The form keeps a disabled field at its stored value; whoever calls the service (an
+    # import, the admin, a job) meets the same rule.
+    contract.status = ExecutionContract.Status.IN_PROGRESS
+    with pytest.raises(ValidationError) as refused_by_service:
+        record_update(instance=contract, expected_version=contract.version, by=users["agent_a"])
+    assert refused_by_service.value.message_dict["status"] == [fr(CLOSING_REFUSED)]
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.TERMINATED
+    reopened = client_for(users["coord_a"]).post(url, data | {"version": contract.version})
+    assert reopened.status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.IN_PROGRESS
+
+
+def test_field_agent_cannot_create_a_record_already_closed(users, province_a):
+    with pytest.raises(ValidationError):
+        make_activity(province_a, by=users["agent_a"], status=Activity.Status.CANCELLED)
+    assert not Activity.objects.filter(province=province_a).exists()
+    assert make_activity(province_a, by=users["coord_a"], status=Activity.Status.CANCELLED).pk
+
+
+def test_admin_cannot_strip_a_province_with_contracts_from_its_convention(
+    users, province_a, province_b
+):
+    convention = convention_for(province_a, province_b)
+    record_create(
+        instance=ExecutionContract(
+            province=province_a,
+            convention=convention,
+            reference="CSE-KHN",
+            start_on=D(2021, 4, 1),
+            duration_months=12,
+        ),
+        by=users["admin"],
+    )
+    url = reverse("admin:provinces_frameworkconvention_change", args=[convention.pk])
+    data = {
+        "title": convention.title,
+        "parties": convention.parties,
+        "signed_on": "2021-02-05",
+        "provinces": [province_b.pk],
+        "scope": "",
+        "notes": "",
+        "opened_version": convention.version,
+    }
+    refused = client_for(users["admin"]).post(url, data)
+    assert refused.status_code == 200
+    message = fr("These provinces have execution contracts under this convention: %(names)s.")
+    assert message % {"names": province_a.name_fr} in text(refused)
+    assert set(convention.provinces.all()) == {province_a, province_b}
 
 
 # Framework conventions.

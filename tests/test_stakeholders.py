@@ -83,6 +83,33 @@ def test_only_a_youth_platform_has_a_managing_association(users, province_a):
     assert platform.managing_association == association
 
 
+def test_association_running_a_youth_platform_is_not_deleted_and_says_why(users, province_a):
+    by = users["coord_a"]
+    association = record_create(
+        instance=Stakeholder(
+            province=province_a, name="Association Amal", kind=Stakeholder.Kind.ASSOCIATION
+        ),
+        by=by,
+    ).instance
+    record_create(
+        instance=Stakeholder(
+            province=province_a,
+            name="Plateforme des jeunes de Khénifra",
+            kind=Stakeholder.Kind.YOUTH_PLATFORM,
+            managing_association=association,
+        ),
+        by=by,
+    )
+    url = reverse("provinces:stakeholder_delete", args=[province_a.code, association.pk])
+    response = client_for(by).post(url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == association.get_absolute_url()
+    page = response.content.decode()
+    assert "ne peut pas être supprimée tant que d’autres fiches y renvoient" in page
+    assert "1 × acteurs" in page
+    assert Stakeholder.objects.filter(pk=association.pk).exists()
+
+
 def test_duplicate_name_in_the_province_is_explained(users, province_a):
     Stakeholder.objects.create(province=province_a, name="Association Tiwizi", kind="association")
     response = client_for(users["agent_a"]).post(

@@ -1,13 +1,9 @@
 """Pieces shared by the CPDE views."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
 
 from cpde.services import committee_ensure
 from provinces.access import Perm, access_province, perms_in
-from targa.core import crud
 
 
 class ProvincePageMixin:
@@ -38,20 +34,3 @@ class InCommitteeMixin:
 
     def prepare_instance(self, instance):
         instance.committee = committee_ensure(province=self.province, by=self.request.user)
-
-
-class ProtectedDeleteMixin:
-    """Refuse, with a message, to delete a record that other records still point to."""
-
-    protected_message = ""
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ProtectedError:
-            messages.error(request, self.protected_message)
-            return HttpResponseRedirect(self.get_success_url())
-
-
-class ScopedDeleteView(ProtectedDeleteMixin, crud.ScopedDeleteView):
-    pass

@@ -10,7 +10,7 @@ from cpde.filters import MemberFilter
 from cpde.forms import CommitteeForm, MemberForm
 from cpde.models import Committee, CommitteeMember
 from cpde.resources import MemberResource
-from cpde.views.base import InCommitteeMixin, ProvincePageMixin, ScopedDeleteView
+from cpde.views.base import InCommitteeMixin, ProvincePageMixin
 from provinces.access import Perm, access_object
 from targa.core import crud
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
@@ -135,7 +135,7 @@ class MemberUpdateView(MemberMixin, crud.ScopedUpdateView):
     form_class = MemberForm
 
 
-class MemberDeleteView(MemberMixin, ScopedDeleteView):
+class MemberDeleteView(MemberMixin, crud.ScopedDeleteView):
     protected_message = _(
         "This member's attendance or answers are recorded: give an end date to the membership "
         "instead of deleting it."

@@ -20,7 +20,7 @@ from cpde.forms import (
 from cpde.models import AgendaItem, Attendance, Guest, Meeting
 from cpde.resources import MeetingResource
 from cpde.services import meeting_create, meeting_record_attendance, next_order
-from cpde.views.base import InCommitteeMixin, ScopedDeleteView
+from cpde.views.base import InCommitteeMixin
 from provinces.access import Perm
 from targa.core import crud
 from targa.core.editing import form_invalid_with
@@ -94,7 +94,7 @@ class MeetingUpdateView(MeetingMixin, crud.ScopedUpdateView):
     form_class = MeetingForm
 
 
-class MeetingDeleteView(MeetingMixin, ScopedDeleteView):
+class MeetingDeleteView(MeetingMixin, crud.ScopedDeleteView):
     protected_message = _(
         "This meeting issued recommendations: delete or move them first, or keep the meeting."
     )

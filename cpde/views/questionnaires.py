@@ -24,7 +24,6 @@ from cpde.services import (
     response_create,
     response_update,
 )
-from cpde.views.base import ProtectedDeleteMixin
 from provinces.access import Perm, has_global_perm, provinces_for_user
 from provinces.selectors import pick_current
 from targa.core import crud
@@ -106,7 +105,7 @@ class QuestionnaireUpdateView(QuestionnaireMixin, crud.ScopedUpdateView):
     required_perm = Perm.VALIDATE
 
 
-class QuestionnaireDeleteView(QuestionnaireMixin, ProtectedDeleteMixin, crud.ScopedDeleteView):
+class QuestionnaireDeleteView(QuestionnaireMixin, crud.ScopedDeleteView):
     protected_message = _(
         "This questionnaire has responses: close it for answers instead of deleting it."
     )
@@ -236,7 +235,7 @@ class QuestionUpdateView(QuestionMixin, crud.ScopedUpdateView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class QuestionDeleteView(QuestionMixin, ProtectedDeleteMixin, crud.ScopedDeleteView):
+class QuestionDeleteView(QuestionMixin, crud.ScopedDeleteView):
     protected_message = _("This question has answers: it cannot be deleted.")
 
     def after_delete_url(self):

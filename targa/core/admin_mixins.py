@@ -1,8 +1,10 @@
 """Django admin for records that hold field data: history, and no silent overwrite there either."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from targa.core.editing import add_model_errors, form_m2m
 from targa.core.records import EditConflict, record_create, record_update
 
 
@@ -14,6 +16,21 @@ class VersionedAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+
+    written_by = None  # the signed-in user, set by TrackedModelAdmin.get_form
+
+    def _post_clean(self):
+        """After the model's own validation, its write rules (`check_write`) for this user, so
+        that the admin shows why a change is refused, on the form, like the app does."""
+        super()._post_clean()
+        if self._errors or self.written_by is None:
+            return
+        manager = type(self.instance)._default_manager
+        before = manager.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        try:
+            self.instance.check_write(by=self.written_by, before=before, m2m=form_m2m(self))
+        except ValidationError as error:
+            add_model_errors(self, error)
 
     def clean(self):
         cleaned = super().clean()
@@ -33,7 +50,19 @@ class TrackedModelAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             record_update(
-                instance=obj, expected_version=form.cleaned_data["opened_version"], by=request.user
+                instance=obj,
+                expected_version=form.cleaned_data["opened_version"],
+                by=request.user,
+                m2m=form_m2m(form),
             )
         else:
-            record_create(instance=obj, by=request.user)
+            record_create(instance=obj, by=request.user, m2m=form_m2m(form))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"written_by": request.user})
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many values were saved by the services in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -16,7 +16,7 @@ from operator import or_
 import django_filters
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -273,6 +273,9 @@ class ScopedDeleteView(ScopedObjectMixin, TemplateView):
     template_name = "crud/confirm_delete.html"
     required_perm = Perm.VALIDATE
     success_message = _("Deleted. Its history is kept.")
+    # What a refused delete says when other records still refer to this one; by default
+    # the service's message, which counts them by kind.
+    protected_message = ""
 
     def get_context_data(self, **kwargs):
         self.object = self.get_object()
@@ -280,7 +283,11 @@ class ScopedDeleteView(ScopedObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        record_delete(instance=self.object, by=request.user)
+        try:
+            record_delete(instance=self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, self.protected_message or " ".join(error.messages))
+            return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(request, self.success_message)
         return HttpResponseRedirect(self.after_delete_url())
 

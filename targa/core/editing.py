@@ -87,14 +87,26 @@ class SheetForm(forms.Form):
         self.add_error(None, conflict.message())
 
 
-def form_invalid_with(view, form, error: ValidationError):
-    """Show a model validation error (e.g. a constraint on a field the form lacks) on the form."""
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a model's ValidationError on a form: on its field if the form has it, else on top
+    (e.g. a constraint on a field the form lacks)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_invalid_with(view, form, error: ValidationError):
+    """Show a model validation error on the form and render it again."""
+    add_model_errors(form, error)
     return view.form_invalid(form)
+
+
+def form_m2m(form: forms.ModelForm) -> dict:
+    """The many-to-many values a model form carries, for the services to save."""
+    names = {f.name for f in form._meta.model._meta.many_to_many}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
 
 
 class SafeCreateMixin:
@@ -132,12 +144,12 @@ class SafeCreateMixin:
                 instance=instance,
                 by=self.request.user,
                 submission_id=form.cleaned_data.get("submission_id"),
+                m2m=form_m2m(form),
             )
         except ValidationError as error:
             return form_invalid_with(self, form, error)
         self.object = result.instance
         if result.created:
-            form.save_m2m()
             messages.success(self.request, self.success_message)
         else:
             messages.info(self.request, self.already_saved_message)
@@ -155,12 +167,12 @@ class SafeUpdateMixin:
                 instance=form.save(commit=False),
                 expected_version=form.cleaned_data["version"],
                 by=self.request.user,
+                m2m=form_m2m(form),
             )
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         except ValidationError as error:
             return form_invalid_with(self, form, error)
-        form.save_m2m()
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 

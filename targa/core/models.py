@@ -73,3 +73,10 @@ class TrackedModel(models.Model):
     @staticmethod
     def new_submission_id() -> uuid.UUID:
         return uuid.uuid4()
+
+    def check_write(self, *, by, before: "TrackedModel | None", m2m: dict | None) -> None:
+        """The model's rules that depend on who writes and on what the record was: raise
+        ValidationError to refuse. `before` is the stored record (None for a new one), `m2m`
+        the many-to-many values being set. Called by `targa.core.records` for every write,
+        whoever the caller (views, the admin, imports, jobs); the workflow kit builds on it.
+        """

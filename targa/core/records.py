@@ -5,10 +5,14 @@ behave the same everywhere.
 """
 
 import uuid
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,14 +55,34 @@ class Created:
     created: bool
 
 
+M2M = dict[str, Iterable[models.Model]] | None
+
+
+def _checks_writes(instance: TrackedModel) -> bool:
+    """Whether the model has write rules of its own (the user model, say, has none)."""
+    own = getattr(type(instance), "check_write", TrackedModel.check_write)
+    return own is not TrackedModel.check_write
+
+
+def _set_m2m(instance: TrackedModel, m2m: M2M) -> None:
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+
+
 @transaction.atomic
 def record_create(
-    *, instance: TrackedModel, by: User, submission_id: uuid.UUID | None = None
+    *,
+    instance: TrackedModel,
+    by: User,
+    submission_id: uuid.UUID | None = None,
+    m2m: M2M = None,
 ) -> Created:
-    """Validate and save a new record once per submission id.
+    """Validate and save a new record (and its many-to-many values) once per submission id.
 
     A second call with the same submission id (double click, resend after a dropped
     connection) returns the record the first call created instead of creating another.
+    The model's own rules run first: `full_clean()`, then `check_write()` (who may write
+    what), so every caller (views, the admin, imports, jobs, the demo) meets the same rules.
     """
     manager = type(instance)._default_manager
     if submission_id is not None:
@@ -67,10 +91,13 @@ def record_create(
             return Created(existing, False)
         instance.submission_id = submission_id
     instance.full_clean()
+    if _checks_writes(instance):
+        instance.check_write(by=by, before=None, m2m=m2m)
     instance._history_user = by
     try:
         with transaction.atomic():
             instance.save(force_insert=True)
+            _set_m2m(instance, m2m)
     except IntegrityError:
         # Two copies of one submission raced; the other one won, which is what we want.
         existing = (
@@ -85,14 +112,19 @@ def record_create(
 
 
 @transaction.atomic
-def record_update(*, instance: TrackedModel, expected_version: int, by: User) -> TrackedModel:
+def record_update(
+    *, instance: TrackedModel, expected_version: int, by: User, m2m: M2M = None
+) -> TrackedModel:
     """Save changes made to a record that was at `expected_version` when the editor opened it.
 
     Raises EditConflict if anyone saved it in between. The version check and bump is one
-    conditional UPDATE, so it holds under concurrency on every database.
+    conditional UPDATE, so it holds under concurrency on every database. The model's rules
+    run first (`full_clean()`, then `check_write()` with the stored record as `before`).
     """
     instance.full_clean()
     manager = type(instance)._default_manager
+    if _checks_writes(instance):
+        instance.check_write(by=by, before=manager.get(pk=instance.pk), m2m=m2m)
     bumped = manager.filter(pk=instance.pk, version=expected_version).update(
         version=models.F("version") + 1
     )
@@ -101,6 +133,7 @@ def record_update(*, instance: TrackedModel, expected_version: int, by: User) ->
     instance.version = expected_version + 1
     instance._history_user = by
     instance.save()
+    _set_m2m(instance, m2m)
     return instance
 
 
@@ -122,11 +155,32 @@ def check_sheet_versions(*, existing: dict, opened: dict[int, int] | None) -> No
 
 @transaction.atomic
 def record_delete(*, instance: TrackedModel, by: User) -> None:
-    """Delete a record; its history keeps the last state, who deleted it and when."""
+    """Delete a record; its history keeps the last state, who deleted it and when.
+
+    A record that others still point to (protected references) is not deleted: a
+    ValidationError says what still refers to it, in the user's language.
+    """
     instance._history_user = by
-    instance.delete()
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(still_referenced_message(error)) from error
 
 
+def still_referenced_message(error: ProtectedError | RestrictedError) -> str:
+    referring = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    counts = Counter(type(obj)._meta.verbose_name_plural for obj in referring)
+    what = ", ".join(f"{n} × {name}" for name, n in sorted(counts.items(), key=str))
+    return STILL_REFERENCED_MESSAGE % {"what": what}
+
+
+STILL_REFERENCED_MESSAGE = _(
+    "This record cannot be deleted while other records refer to it: %(what)s. Delete or "
+    "change those first."
+)
 CONFLICT_MESSAGE_UNKNOWN = _(
     "This record was changed by someone else after you opened it. Your input is kept below: "
     "compare it with the current values and save again to keep yours."
