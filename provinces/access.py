@@ -117,6 +117,11 @@ def _province_of(obj: Model) -> Province:
     return target
 
 
+def perms_on(user, obj: Model) -> frozenset[Perm]:
+    """What the user may do to one scoped object: their perms in its province."""
+    return perms_in(user, _province_of(obj))
+
+
 def access_object(qs_or_model, *, user, perm: Perm = Perm.VIEW, **lookup) -> Model:
     """Load one scoped object and check the user may `perm` it.
 

@@ -170,23 +170,7 @@ class ConventionForm(SafeModelForm):
         provinces.label_from_instance = lambda p: f"{p.name} ({p.code})"
 
 
-class ClosingStatusForm(ProvinceRecordForm):
-    """A form whose model follows ClosingStatusRule: the statuses only a coordinator may set
-    are offered only to those who may (the model refuses a forged one, whoever posts it)."""
-
-    def __init__(self, *args, may_validate: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not may_validate:
-            status = self.fields["status"]
-            status.help_text = _("Closing, terminating or cancelling is for the coordinator.")
-            if self.instance.status in self._meta.model.CLOSING_STATUSES:
-                status.disabled = True  # reopening it is the coordinator's decision too
-            else:
-                closing = self._meta.model.CLOSING_STATUSES
-                status.choices = [(v, label) for v, label in status.choices if v not in closing]
-
-
-class ContractForm(ClosingStatusForm):
+class ContractForm(ProvinceRecordForm):
     class Meta:
         model = ExecutionContract
         fields = [
@@ -196,7 +180,6 @@ class ContractForm(ClosingStatusForm):
             "start_on",
             "duration_months",
             "budget",
-            "status",
             "notes",
         ]
         field_classes = {"budget": AmountField}
@@ -216,7 +199,7 @@ class ContractForm(ClosingStatusForm):
         )
 
 
-class ActivityForm(ClosingStatusForm):
+class ActivityForm(ProvinceRecordForm):
     class Meta:
         model = Activity
         fields = [
@@ -225,7 +208,6 @@ class ActivityForm(ClosingStatusForm):
             "objective",
             "planned_start",
             "planned_end",
-            "status",
             "actual_start",
             "actual_end",
             "responsible",

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 
-from targa.core.access import Perm, has_perm
+from targa.core.access import Perm
 from targa.core.models import TrackedModel
+from targa.core.workflow import Comment, transition
 
 
 class NamedInTwoLanguages:
@@ -456,28 +458,7 @@ class FrameworkConvention(TrackedModel):
             )
 
 
-CLOSING_REFUSED = _(
-    "Only a coordinator may close, terminate or cancel this, or open it again once closed."
-)
-
-
-class ClosingStatusRule:
-    """Entering or leaving one of the model's CLOSING_STATUSES is a coordinator's decision
-    (Perm.VALIDATE in the record's province), whoever writes: a form, the admin, an import."""
-
-    CLOSING_STATUSES: frozenset = frozenset()
-
-    def check_write(self, *, by, before, m2m) -> None:
-        super().check_write(by=by, before=before, m2m=m2m)
-        old = before.status if before is not None else self._meta.get_field("status").default
-        if by is None or self.status == old:
-            return
-        closing = self.status in self.CLOSING_STATUSES or old in self.CLOSING_STATUSES
-        if closing and not has_perm(by, Perm.VALIDATE, self.province):
-            raise ValidationError({"status": CLOSING_REFUSED})
-
-
-class ExecutionContract(ClosingStatusRule, TrackedModel):
+class ExecutionContract(TrackedModel):
     """The specific execution contract of a framework convention in one province.
 
     Its end date is derived from the start date and the duration (`end_on`), never stored.
@@ -489,9 +470,6 @@ class ExecutionContract(ClosingStatusRule, TrackedModel):
         IN_PROGRESS = "in_progress", _("in progress")
         CLOSED = "closed", _("closed")
         TERMINATED = "terminated", _("terminated")
-
-    # Ending a contract is a coordinator's decision (Perm.VALIDATE), see ClosingStatusRule.
-    CLOSING_STATUSES = frozenset({Status.CLOSED, Status.TERMINATED})
 
     province = models.ForeignKey(
         Province,
@@ -519,9 +497,7 @@ class ExecutionContract(ClosingStatusRule, TrackedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
+    status = FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
 
     province_path = "province"
@@ -546,6 +522,49 @@ class ExecutionContract(ClosingStatusRule, TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("provinces:contract_detail", args=[self.province.code, self.pk])
 
+    # The workflow: signing and starting are the field team's; closing, terminating and
+    # reopening are the coordinator's (Perm.VALIDATE).
+    @transition(source=Status.DRAFT, target=Status.SIGNED, label=_("Mark signed"))
+    def sign(self):
+        """Needs the signature date (see clean)."""
+
+    @transition(source=Status.SIGNED, target=Status.IN_PROGRESS, label=_("Start"))
+    def start(self):
+        pass
+
+    @transition(
+        source=Status.IN_PROGRESS,
+        target=Status.CLOSED,
+        label=_("Close the contract"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,
+        style="outline-success",
+    )
+    def close(self):
+        pass
+
+    @transition(
+        source=[Status.DRAFT, Status.SIGNED, Status.IN_PROGRESS],
+        target=Status.TERMINATED,
+        label=_("Terminate the contract"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        style="outline-danger",
+    )
+    def terminate(self):
+        pass
+
+    @transition(
+        source=[Status.CLOSED, Status.TERMINATED],
+        target=Status.IN_PROGRESS,
+        label=_("Reopen"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        style="outline-secondary",
+    )
+    def reopen(self):
+        pass
+
     @property
     def end_on(self) -> datetime.date | None:
         """The last day covered: the eve of the same day `duration_months` after the start.
@@ -560,7 +579,8 @@ class ExecutionContract(ClosingStatusRule, TrackedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.status != self.Status.DRAFT and not self.signed_on:
+        signed = {self.Status.SIGNED, self.Status.IN_PROGRESS, self.Status.CLOSED}
+        if self.status in signed and not self.signed_on:  # a draft may be terminated unsigned
             errors["signed_on"] = _("Give the signature date: the contract is no longer a draft.")
         if (
             self.convention_id
@@ -648,7 +668,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(planned | actual)
 
 
-class Activity(ClosingStatusRule, TrackedModel):
+class Activity(TrackedModel):
     """An activity of a province's chronogram: what is planned, when it really happened."""
 
     class Status(models.TextChoices):
@@ -656,9 +676,6 @@ class Activity(ClosingStatusRule, TrackedModel):
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
-
-    # Cancelling an activity is a coordinator's decision (Perm.VALIDATE), see ClosingStatusRule.
-    CLOSING_STATUSES = frozenset({Status.CANCELLED})
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="activities", verbose_name=_("province")
@@ -690,9 +707,7 @@ class Activity(ClosingStatusRule, TrackedModel):
         blank=True,
         help_text=_("If the person in charge has no account, e.g. a service provider."),
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
-    )
+    status = FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     deliverable = models.TextField(
         _("deliverable"),
         blank=True,
@@ -713,6 +728,54 @@ class Activity(ClosingStatusRule, TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("provinces:activity_detail", args=[self.province.code, self.pk])
+
+    # The workflow: starting, finishing and reopening are the field team's; cancelling and
+    # restoring a cancelled activity are the coordinator's (Perm.VALIDATE).
+    @transition(source=Status.PLANNED, target=Status.IN_PROGRESS, label=_("Start"))
+    def start(self):
+        if not self.actual_start:
+            self.actual_start = timezone.localdate()
+
+    @transition(
+        source=[Status.PLANNED, Status.IN_PROGRESS],
+        target=Status.DONE,
+        label=_("Mark done"),
+        style="outline-success",
+    )
+    def finish(self):
+        """Needs the actual start and end dates (see clean)."""
+
+    @transition(
+        source=Status.DONE,
+        target=Status.IN_PROGRESS,
+        label=_("Reopen"),
+        comment=Comment.REQUIRED,
+        style="outline-secondary",
+    )
+    def reopen(self):
+        self.actual_end = None
+
+    @transition(
+        source=[Status.PLANNED, Status.IN_PROGRESS],
+        target=Status.CANCELLED,
+        label=_("Cancel the activity"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        style="outline-danger",
+    )
+    def cancel(self):
+        pass
+
+    @transition(
+        source=Status.CANCELLED,
+        target=Status.PLANNED,
+        label=_("Restore"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        style="outline-secondary",
+    )
+    def restore(self):
+        pass
 
     @property
     def responsible_display(self) -> str:

@@ -92,6 +92,7 @@ urlpatterns += [
         update_view=programme.ContractUpdateView,
         delete_view=programme.ContractDeleteView,
         history_view=programme.ContractHistoryView,
+        transition_view=programme.ContractTransitionView,
     ),
     path(f"{code}/activities/gantt/", programme.ActivityGanttView.as_view(), name="activity_gantt"),
     *crud.crud_urls(
@@ -103,6 +104,7 @@ urlpatterns += [
         update_view=programme.ActivityUpdateView,
         delete_view=programme.ActivityDeleteView,
         history_view=programme.ActivityHistoryView,
+        transition_view=programme.ActivityTransitionView,
     ),
     *crud.crud_urls(
         "visits",

@@ -131,15 +131,6 @@ class ConventionHistoryView(ConventionMixin, HistoryMixin, TemplateView):
         return ctx
 
 
-class MayValidateFormMixin:
-    """Tells forms with closing statuses whether the user may set them (Perm.VALIDATE)."""
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["may_validate"] = Perm.VALIDATE in self.perms_here
-        return kwargs
-
-
 # Execution contracts.
 
 
@@ -168,11 +159,11 @@ class ContractDetailView(ContractMixin, crud.ScopedDetailView):
     template_name = "provinces/contract_detail.html"
 
 
-class ContractCreateView(ContractMixin, MayValidateFormMixin, crud.ScopedCreateView):
+class ContractCreateView(ContractMixin, crud.ScopedCreateView):
     form_class = ContractForm
 
 
-class ContractUpdateView(ContractMixin, MayValidateFormMixin, crud.ScopedUpdateView):
+class ContractUpdateView(ContractMixin, crud.ScopedUpdateView):
     form_class = ContractForm
 
 
@@ -181,6 +172,10 @@ class ContractDeleteView(ContractMixin, crud.ScopedDeleteView):
 
 
 class ContractHistoryView(ContractMixin, crud.ScopedHistoryView):
+    pass
+
+
+class ContractTransitionView(ContractMixin, crud.ScopedTransitionView):
     pass
 
 
@@ -224,11 +219,11 @@ class ActivityDetailView(ActivityMixin, crud.ScopedDetailView):
     template_name = "provinces/activity_detail.html"
 
 
-class ActivityCreateView(ActivityMixin, MayValidateFormMixin, crud.ScopedCreateView):
+class ActivityCreateView(ActivityMixin, crud.ScopedCreateView):
     form_class = ActivityForm
 
 
-class ActivityUpdateView(ActivityMixin, MayValidateFormMixin, crud.ScopedUpdateView):
+class ActivityUpdateView(ActivityMixin, crud.ScopedUpdateView):
     form_class = ActivityForm
 
 
@@ -237,6 +232,10 @@ class ActivityDeleteView(ActivityMixin, crud.ScopedDeleteView):
 
 
 class ActivityHistoryView(ActivityMixin, crud.ScopedHistoryView):
+    pass
+
+
+class ActivityTransitionView(ActivityMixin, crud.ScopedTransitionView):
     pass
 
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "django_fsm",
+    "django_fsm_log",
     "targa.core",
     "provinces",
     "cpde",

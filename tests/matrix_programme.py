@@ -116,6 +116,30 @@ MATRIX = {
     **_crud("contract", _a, _contract),
     **_crud("activity", _a, _activity),
     "provinces:activity_gantt": [Case(scoped(), kwargs=_a)],
+    # A transition is a POST; its own permission decides (CHANGE to start, VALIDATE to end).
+    "provinces:contract_transition": [
+        Case(
+            validate(302),
+            method="post",
+            kwargs=_contract,
+            data=lambda ctx: {"name": "terminate", "version": 1, "comment": "Fin anticipée"},
+        ),
+        Case(scoped(405), kwargs=_contract),
+    ],
+    "provinces:activity_transition": [
+        Case(
+            change(302),
+            method="post",
+            kwargs=_activity,
+            data=lambda ctx: {"name": "start", "version": 1},
+        ),
+        Case(
+            validate(302),
+            method="post",
+            kwargs=_activity,
+            data=lambda ctx: {"name": "cancel", "version": 1, "comment": "Reportée"},
+        ),
+    ],
     **_crud("visit", _a, _visit),
     "provinces:followup_create": [Case(change(), kwargs=_action_parent)],
     "provinces:followup_edit": [Case(change(), kwargs=_action)],

@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from provinces import demo
 from provinces.gantt import build_gantt
 from provinces.models import (
-    CLOSING_REFUSED,
     END_BEFORE_START,
     Activity,
     ActivityCategory,
@@ -258,81 +257,137 @@ def test_contract_needs_a_signature_date_once_signed(users, province_a):
     response = client_for(users["agent_a"]).post(
         contract_url(province_a), contract_data(convention, signed_on="")
     )
-    assert response.status_code == 200
-    assert fr("Give the signature date: the contract is no longer a draft.") in text(response)
-    assert not ExecutionContract.objects.exists()
+    contract = ExecutionContract.objects.get()
+    assert response.status_code == 302 and contract.status == ExecutionContract.Status.DRAFT
+    refused = transition(users["agent_a"], contract, "sign")
+    assert refused.status_code == 400
+    assert fr("Give the signature date: the contract is no longer a draft.") in text(refused)
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.DRAFT
+
+
+def transition(user, record, name, comment="", version=None, **headers):
+    """POST a status action as the record's page does."""
+    url = reverse(
+        f"provinces:{record._meta.model_name.replace('execution', '')}_transition",
+        args=[record.province.code, record.pk],
+    )
+    data = {"name": name, "version": version or record.version, "comment": comment}
+    return client_for(user).post(url, data, **headers)
+
+
+def signed_contract(province, by, **fields) -> ExecutionContract:
+    values = {
+        "reference": "CSE-1",
+        "signed_on": D(2021, 3, 15),
+        "start_on": D(2021, 4, 1),
+        "duration_months": 24,
+        "status": ExecutionContract.Status.IN_PROGRESS,
+        **fields,
+    }
+    return record_create(
+        instance=ExecutionContract(
+            province=province, convention=convention_for(province), **values
+        ),
+        by=by,
+    ).instance
 
 
 def test_field_agent_cannot_close_a_contract_but_the_coordinator_can(users, province_a):
-    convention = convention_for(province_a)
-    contract = record_create(
-        instance=ExecutionContract(
-            province=province_a,
-            convention=convention,
-            reference="CSE-1",
-            signed_on=D(2021, 3, 15),
-            start_on=D(2021, 4, 1),
-            duration_months=24,
-            status=ExecutionContract.Status.IN_PROGRESS,
-        ),
-        by=users["coord_a"],
-    ).instance
-    url = contract_url(province_a, "contract_edit", pk=contract.pk)
-    data = contract_data(convention, reference="CSE-1", status="closed", version=1)
-    del data["submission_id"]
-    form_page = client_for(users["agent_a"]).get(url).content.decode()
-    assert 'value="closed"' not in form_page
-    refused = client_for(users["agent_a"]).post(url, data)
-    assert refused.status_code == 200
+    contract = signed_contract(province_a, users["coord_a"])
+    page = client_for(users["agent_a"]).get(contract.get_absolute_url())
+    assert [a.name for a in page.context["workflow"]["actions"]] == []
+    assert transition(users["agent_a"], contract, "close").status_code == 403
     contract.refresh_from_db()
     assert contract.status == ExecutionContract.Status.IN_PROGRESS
-    assert client_for(users["coord_a"]).post(url, data).status_code == 302
+    page = client_for(users["coord_a"]).get(contract.get_absolute_url())
+    offered = [a.name for a in page.context["workflow"]["actions"]]
+    assert offered == ["close", "terminate"]
+    assert transition(users["coord_a"], contract, "close", "Livrables remis").status_code == 302
     contract.refresh_from_db()
-    assert contract.status == ExecutionContract.Status.CLOSED
+    assert contract.status == ExecutionContract.Status.CLOSED and contract.version == 2
+    page = client_for(users["viewer"]).get(contract.get_absolute_url())
+    (entry,) = page.context["workflow"]["log"]
+    assert (entry.by, entry.source_state, entry.state) == (
+        users["coord_a"],
+        "in_progress",
+        "closed",
+    )
+    assert entry.description == "Livrables remis"
+    assert "Livrables remis" in text(page) and 'data-testid="workflow-log"' in text(page)
+    record = contract.history.first()
+    assert (record.history_user, record.history_change_reason) == (
+        users["coord_a"],
+        "close: Livrables remis",
+    )
 
 
 def test_field_agent_cannot_reopen_a_contract_the_coordinator_terminated(users, province_a):
-    convention = convention_for(province_a)
-    contract = record_create(
-        instance=ExecutionContract(
-            province=province_a,
-            convention=convention,
-            reference="CSE-1",
-            signed_on=D(2021, 3, 15),
-            start_on=D(2021, 4, 1),
-            duration_months=24,
-            status=ExecutionContract.Status.TERMINATED,
-        ),
-        by=users["coord_a"],
-    ).instance
+    contract = signed_contract(province_a, users["coord_a"])
+    transition(users["coord_a"], contract, "terminate", "Partenaire défaillant")
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.TERMINATED
+    # A hand-made POST that the page does not offer is refused.
+    assert transition(users["agent_a"], contract, "reopen", "Reprise").status_code == 403
+    # The edit form has no status; a posted one is ignored, and the service refuses a status
+    # changed outside a transition, whoever calls it (an import, the admin, a job).
     url = contract_url(province_a, "contract_edit", pk=contract.pk)
-    form = client_for(users["agent_a"]).get(url).context["form"]
-    assert form.fields["status"].disabled  # the page offers no other status
-    # A hand-made POST that the page does not offer is refused by the model's rule.
-    data = contract_data(convention, reference="CSE-1", status="in_progress", version=1)
+    data = contract_data(
+        contract.convention, reference="CSE-1", status="in_progress", version=contract.version
+    )
     del data["submission_id"]
     client_for(users["agent_a"]).post(url, data)
     contract.refresh_from_db()
     assert contract.status == ExecutionContract.Status.TERMINATED
-    # The form keeps a disabled field at its stored value; whoever calls the service (an
-    # import, the admin, a job) meets the same rule.
     contract.status = ExecutionContract.Status.IN_PROGRESS
-    with pytest.raises(ValidationError) as refused_by_service:
-        record_update(instance=contract, expected_version=contract.version, by=users["agent_a"])
-    assert refused_by_service.value.message_dict["status"] == [fr(CLOSING_REFUSED)]
+    with pytest.raises(ValidationError) as refused:
+        record_update(instance=contract, expected_version=contract.version, by=users["coord_a"])
+    assert "status" in refused.value.message_dict
+    # Reopening needs the coordinator and a reason.
     contract.refresh_from_db()
-    assert contract.status == ExecutionContract.Status.TERMINATED
-    reopened = client_for(users["coord_a"]).post(url, data | {"version": contract.version})
-    assert reopened.status_code == 302
+    no_reason = transition(users["coord_a"], contract, "reopen")
+    assert no_reason.status_code == 400
+    assert fr("Say why: a comment is required for this action.") in text(no_reason)
+    assert transition(users["coord_a"], contract, "reopen", "Avenant signé").status_code == 302
     contract.refresh_from_db()
     assert contract.status == ExecutionContract.Status.IN_PROGRESS
 
 
-def test_field_agent_cannot_create_a_record_already_closed(users, province_a):
-    with pytest.raises(ValidationError):
-        make_activity(province_a, by=users["agent_a"], status=Activity.Status.CANCELLED)
-    assert not Activity.objects.filter(province=province_a).exists()
-    assert make_activity(province_a, by=users["coord_a"], status=Activity.Status.CANCELLED).pk
+def test_a_stale_status_action_answers_409_and_keeps_the_comment(users, province_a):
+    contract = signed_contract(province_a, users["coord_a"])
+    opened = contract.version
+    contract.notes = "Changé entre-temps"
+    record_update(instance=contract, expected_version=opened, by=users["agent_a"])
+    stale = transition(users["coord_a"], contract, "terminate", "Ma raison", version=opened)
+    assert stale.status_code == 409
+    page = text(stale)
+    assert "Ma raison" in page and users["agent_a"].first_name in page
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.IN_PROGRESS
+    fragment = transition(
+        users["coord_a"], contract, "terminate", "Ma raison", version=opened, HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 409
+    assert text(fragment).lstrip().startswith('<section class="card mb-3" id="workflow-panel"')
+
+
+def test_status_action_through_htmx_answers_the_panel(users, province_a):
+    contract = signed_contract(province_a, users["coord_a"])
+    fragment = transition(users["coord_a"], contract, "close", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert 'data-testid="workflow-status"' in text(fragment) and "<html" not in text(fragment)
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.CLOSED
+
+
+def test_an_action_the_state_no_longer_allows_is_refused(users, province_a):
+    contract = signed_contract(province_a, users["coord_a"], status=ExecutionContract.Status.CLOSED)
+    refused = transition(users["coord_a"], contract, "close")
+    assert refused.status_code == 400
+    unknown = transition(users["coord_a"], contract, "explode")
+    assert unknown.status_code == 400
+    contract.refresh_from_db()
+    assert contract.version == 1
 
 
 def test_admin_cannot_strip_a_province_with_contracts_from_its_convention(
@@ -487,24 +542,36 @@ def test_forms_reject_end_before_start_with_a_clear_french_message(users, provin
 
 
 def test_done_activity_needs_its_actual_dates(users, province_a):
-    response = client_for(users["agent_a"]).post(
-        activity_create_url(province_a), activity_data(status="done", actual_start="2021-07-05")
-    )
-    assert fr("An activity marked done needs its actual start and end dates.") in text(response)
-    assert not Activity.objects.exists()
+    activity = make_activity(province_a, by=users["agent_a"], actual_start=D(2021, 7, 5))
+    refused = transition(users["agent_a"], activity, "finish")
+    assert refused.status_code == 400
+    assert fr("An activity marked done needs its actual start and end dates.") in text(refused)
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.PLANNED
+    activity.actual_end = D(2021, 7, 9)
+    record_update(instance=activity, expected_version=activity.version, by=users["agent_a"])
+    assert transition(users["agent_a"], activity, "finish").status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.DONE
 
 
 def test_field_agent_cannot_cancel_an_activity_but_the_coordinator_can(users, province_a):
     activity = make_activity(province_a, by=users["agent_a"])
-    url = reverse("provinces:activity_edit", args=[province_a.code, activity.pk])
-    data = activity_data(status="cancelled", version=1)
-    del data["submission_id"]
-    assert client_for(users["agent_a"]).post(url, data).status_code == 200
+    assert transition(users["agent_a"], activity, "cancel", "Reportée").status_code == 403
     activity.refresh_from_db()
     assert activity.status == Activity.Status.PLANNED
-    assert client_for(users["coord_a"]).post(url, data).status_code == 302
+    assert transition(users["coord_a"], activity, "cancel", "Reportée").status_code == 302
     activity.refresh_from_db()
     assert activity.status == Activity.Status.CANCELLED
+    assert transition(users["agent_a"], activity, "restore", "Reprise").status_code == 403
+
+
+def test_starting_an_activity_sets_its_actual_start_to_today(users, province_a):
+    activity = make_activity(province_a, by=users["agent_a"])
+    assert transition(users["agent_a"], activity, "start").status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.IN_PROGRESS
+    assert activity.actual_start == timezone.localdate()
 
 
 def test_field_agent_cannot_open_records_of_other_province(users, province_a):

@@ -19,3 +19,13 @@
     });
   });
 })();
+
+/* A refused action (400) or a record changed meanwhile (409) answers with the status panel and
+   its message: show it in place, like a form shows its errors. */
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 400 || status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -43,6 +43,11 @@ def perms_in(user, province) -> frozenset[Perm]:
     return registry.access_layer().perms_in(user, province)
 
 
+def perms_on(user, obj: Model) -> frozenset[Perm]:
+    """What the user may do to one scoped object (their perms in its province)."""
+    return registry.access_layer().perms_on(user, obj)
+
+
 def has_perm(user, perm: Perm, province=None) -> bool:
     return perm in perms_in(user, province)
 

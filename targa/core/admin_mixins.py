@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from targa.core.editing import add_model_errors, form_m2m
+from targa.core.models import state_field
 from targa.core.records import EditConflict, record_create, record_update
 
 
@@ -57,6 +58,14 @@ class TrackedModelAdmin(SimpleHistoryAdmin):
             )
         else:
             record_create(instance=obj, by=request.user, m2m=form_m2m(form))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A workflow status changes only through its transitions, on the record's page.
+        fields = list(super().get_readonly_fields(request, obj))
+        f = state_field(self.model)
+        if f is not None and f.name not in fields:
+            fields.append(f.name)
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -14,19 +14,23 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
+from targa.core import workflow
 from targa.core.access import Perm, access_object, access_province, in_province, perms_in
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
-from targa.core.records import record_delete
+from targa.core.models import state_field
+from targa.core.records import EditConflict, record_delete
 
 EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -227,13 +231,107 @@ class ScopedDetailView(ScopedObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         kw = self.url_kwargs(pk=self.object.pk)
+        user = self.request.user
         ctx.update(
             edit_url=reverse(f"{self.url_base}_edit", kwargs=kw),
             delete_url=reverse(f"{self.url_base}_delete", kwargs=kw),
             history_url=reverse(f"{self.url_base}_history", kwargs=kw),
             detail_fields=self.detail_fields,
+            # What the page offers, asked of the object as the services ask it.
+            can_change=workflow.can(user, "change", self.object),
+            can_validate=workflow.can(user, "delete", self.object),
+            workflow=workflow_panel(self, self.object),
         )
         return ctx
+
+
+def workflow_panel(view, obj, **extra) -> dict | None:
+    """What the status panel of a record's page shows: its status, the actions the user may
+    run now, and the log of its status changes (None for a model without a workflow)."""
+    f = state_field(type(obj))
+    if f is None:
+        return None
+    return {
+        "status": getattr(obj, f"get_{f.name}_display")(),
+        "actions": workflow.actions_for(view.request.user, obj),
+        "log": list(workflow.log_for(obj)[:50]),
+        "url": reverse(f"{view.url_base}_transition", kwargs=view.url_kwargs(pk=obj.pk)),
+        "version": obj.version,
+        **extra,
+    }
+
+
+class TransitionForm(forms.Form):
+    """What a status button posts: which transition, the version the page was opened at,
+    and the comment."""
+
+    name = forms.SlugField(max_length=60)
+    version = forms.IntegerField(min_value=1)
+    comment = forms.CharField(required=False, max_length=workflow.COMMENT_MAX)
+
+
+class ScopedTransitionView(ScopedObjectMixin, TemplateView):
+    """Run one transition of a record (POST only), through `workflow.transition_run`.
+
+    Answers like the edit forms do: a redirect to the record (or, for htmx, its status panel)
+    when done; 409 with who changed it and when if the record moved since the page was opened;
+    400 with the reason for a refused action; the comment is kept in both.
+    """
+
+    http_method_names = ["post"]
+    template_name = "crud/transition.html"
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            return self.refused(form, " ".join(m for e in form.errors.values() for m in e), 400)
+        data = form.cleaned_data
+        try:
+            self.object = workflow.transition_run(
+                instance=self.object,
+                name=data["name"],
+                by=request.user,
+                expected_version=data["version"],
+                comment=data["comment"],
+            )
+        except EditConflict as conflict:
+            self.object = conflict.current
+            return self.refused(form, conflict.message(), 409)
+        except ValidationError as error:
+            return self.refused(form, " ".join(error.messages), 400)
+        messages.success(
+            request,
+            _("Done. The status is now “%(status)s”.")
+            % {"status": workflow_panel(self, self.object)["status"]},
+        )
+        if request.htmx:
+            return self.panel(form, None, 200)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def refused(self, form, message: str, status: int):
+        if self.request.htmx:
+            return self.panel(form, message, status)
+        panel = workflow_panel(
+            self, self.object, message=message, comment=form.data.get("comment", "")
+        )
+        return self.render_to_response(
+            self.get_context_data(object=self.object, workflow=panel), status=status
+        )
+
+    def panel(self, form, message, status: int):
+        panel = workflow_panel(
+            self,
+            self.object,
+            message=message,
+            comment=form.data.get("comment", "") if message else "",
+        )
+        return TemplateResponse(
+            self.request,
+            "includes/workflow.html",
+            {"workflow": panel, "object": self.object, "province": self.province},
+            status=status,
+        )
 
 
 class ScopedCreateView(ScopedMixin, SafeCreateMixin, CreateView):
@@ -257,7 +355,18 @@ class ScopedCreateView(ScopedMixin, SafeCreateMixin, CreateView):
         return self.object.get_absolute_url()
 
 
-class ScopedUpdateView(ScopedObjectMixin, SafeUpdateMixin, UpdateView):
+class RefuseLockedMixin:
+    """Refuse (403) to edit or delete a record its state locks (e.g. a submitted diagnostic);
+    the view's `required_perm` has been checked by the access layer already."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if workflow.is_locked(obj):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedUpdateView(RefuseLockedMixin, ScopedObjectMixin, SafeUpdateMixin, UpdateView):
     template_name = "crud/form.html"
     required_perm = Perm.CHANGE
 
@@ -267,7 +376,7 @@ class ScopedUpdateView(ScopedObjectMixin, SafeUpdateMixin, UpdateView):
         return kwargs
 
 
-class ScopedDeleteView(ScopedObjectMixin, TemplateView):
+class ScopedDeleteView(RefuseLockedMixin, ScopedObjectMixin, TemplateView):
     """Ask, then delete; the record's history keeps its last state and who deleted it."""
 
     template_name = "crud/confirm_delete.html"
@@ -315,8 +424,10 @@ def crud_urls(
     update_view=None,
     delete_view=None,
     history_view=None,
+    transition_view=None,
 ) -> list:
-    """The usual six URL patterns of a scoped record, under `<code>/<prefix>/`."""
+    """The usual URL patterns of a scoped record, under `<code>/<prefix>/` (a record with a
+    workflow adds its transition view)."""
     base = f"<str:code>/{prefix}/"
     routes = [
         ("", list_view, "list"),
@@ -325,6 +436,7 @@ def crud_urls(
         ("<int:pk>/edit/", update_view, "edit"),
         ("<int:pk>/delete/", delete_view, "delete"),
         ("<int:pk>/history/", history_view, "history"),
+        ("<int:pk>/transition/", transition_view, "transition"),
     ]
     return [
         path(base + route, view.as_view(), name=f"{name}_{suffix}")

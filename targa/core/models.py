@@ -4,9 +4,11 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMFieldMixin
 from simple_history.models import HistoricalRecords
 
 
@@ -46,6 +48,14 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def state_field(model) -> FSMFieldMixin | None:
+    """The model's workflow status field (a django-fsm field), if it has one."""
+    for f in model._meta.concrete_fields:
+        if isinstance(f, FSMFieldMixin):
+            return f
+    return None
+
+
 class TrackedModel(models.Model):
     """Base for every model that holds field data.
 
@@ -78,5 +88,14 @@ class TrackedModel(models.Model):
         """The model's rules that depend on who writes and on what the record was: raise
         ValidationError to refuse. `before` is the stored record (None for a new one), `m2m`
         the many-to-many values being set. Called by `targa.core.records` for every write,
-        whoever the caller (views, the admin, imports, jobs); the workflow kit builds on it.
+        whoever the caller (views, the admin, imports, jobs). Subclasses call super().
+
+        Here: a workflow status changes only inside a transition (targa.core.workflow).
         """
+        f = state_field(type(self))
+        if f is None or before is None or getattr(self, "_in_transition", None):
+            return
+        if getattr(self, f.name) != getattr(before, f.name):
+            raise ValidationError(
+                {f.name: _("The status changes only through the actions on the record's page.")}
+            )

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from targa.core.models import TrackedModel, User
+from targa.core.models import TrackedModel, User, state_field
 
 
 class EditConflict(Exception):
@@ -59,9 +59,10 @@ M2M = dict[str, Iterable[models.Model]] | None
 
 
 def _checks_writes(instance: TrackedModel) -> bool:
-    """Whether the model has write rules of its own (the user model, say, has none)."""
+    """Whether the model has write rules: its own, or a workflow status (the user model, say,
+    has none)."""
     own = getattr(type(instance), "check_write", TrackedModel.check_write)
-    return own is not TrackedModel.check_write
+    return own is not TrackedModel.check_write or state_field(type(instance)) is not None
 
 
 def _set_m2m(instance: TrackedModel, m2m: M2M) -> None:
@@ -76,6 +77,7 @@ def record_create(
     by: User,
     submission_id: uuid.UUID | None = None,
     m2m: M2M = None,
+    reason: str = "created",
 ) -> Created:
     """Validate and save a new record (and its many-to-many values) once per submission id.
 
@@ -94,6 +96,7 @@ def record_create(
     if _checks_writes(instance):
         instance.check_write(by=by, before=None, m2m=m2m)
     instance._history_user = by
+    instance._change_reason = reason
     try:
         with transaction.atomic():
             instance.save(force_insert=True)
@@ -113,7 +116,12 @@ def record_create(
 
 @transaction.atomic
 def record_update(
-    *, instance: TrackedModel, expected_version: int, by: User, m2m: M2M = None
+    *,
+    instance: TrackedModel,
+    expected_version: int,
+    by: User,
+    m2m: M2M = None,
+    reason: str = "edited",
 ) -> TrackedModel:
     """Save changes made to a record that was at `expected_version` when the editor opened it.
 
@@ -132,6 +140,7 @@ def record_update(
         raise EditConflict(current=manager.get(pk=instance.pk))
     instance.version = expected_version + 1
     instance._history_user = by
+    instance._change_reason = reason  # kept in the history; a transition gives its own
     instance.save()
     _set_m2m(instance, m2m)
     return instance
@@ -161,6 +170,7 @@ def record_delete(*, instance: TrackedModel, by: User) -> None:
     ValidationError says what still refers to it, in the user's language.
     """
     instance._history_user = by
+    instance._change_reason = "deleted"
     try:
         with transaction.atomic():
             instance.delete()

@@ -1,0 +1,183 @@
+"""The workflow kit: a status changes only through a transition declared once on its model.
+
+A transition is a model method decorated with `@transition(...)`: from which states, to which,
+who may (a permission in the record's province), whether a comment is required, and, in its
+body, what it does besides moving the status. It is django-fsm-2's transition underneath
+(django-fsm-log keeps the log: who, when, from, to, comment), run by one service,
+`transition_run`, which every caller uses: the generic transition view, other services, jobs.
+
+`can(user, action, obj)` answers for templates, views and services alike: "change" and
+"delete" (refused in the model's `locked_states`), or a transition's name.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+from django_fsm import transition as fsm_transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm_log.models import StateLog
+
+from targa.core.access import Perm, perms_on
+from targa.core.models import state_field
+from targa.core.records import EditConflict, record_update
+
+COMMENT_MAX = 2000
+
+
+class Comment(StrEnum):
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+def transition(
+    *,
+    source,
+    target: str,
+    label,
+    perm: Perm = Perm.CHANGE,
+    comment: Comment = Comment.NONE,
+    style: str = "outline-primary",
+    field: str = "status",
+):
+    """Declare a model method as a transition. `label` is what its button says."""
+
+    def decorate(func):
+        @wraps(func)
+        def body(instance, *args, by=None, description=None, **kwargs):
+            return func(instance, *args, **kwargs)
+
+        def permission(instance, user) -> bool:
+            return perm in perms_on(user, instance)
+
+        declared = fsm_transition(
+            field=field,
+            source=source,
+            target=target,
+            permission=permission,
+            custom={"label": label, "perm": perm, "comment": comment, "style": style},
+        )(body)
+        return fsm_log_by(fsm_log_description(declared))
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition as a page offers it."""
+
+    name: str
+    label: str
+    target: str
+    comment: str
+    style: str
+
+    @property
+    def needs_comment(self) -> bool:
+        return self.comment == Comment.REQUIRED
+
+    @property
+    def takes_comment(self) -> bool:
+        return self.comment != Comment.NONE
+
+
+def _declared(obj):
+    f = state_field(type(obj))
+    if f is None:
+        return {}
+    return {t.name: t for t in f.get_all_transitions(type(obj))}
+
+
+def actions_for(user, obj) -> list[Action]:
+    """The transitions `user` may run on `obj` now, in the order they are declared."""
+    f = state_field(type(obj))
+    if f is None:
+        return []
+    state = getattr(obj, f.name)
+    perms = perms_on(user, obj)
+    seen, actions = set(), []
+    for t in f.get_all_transitions(type(obj)):
+        if t.name in seen or t.custom["perm"] not in perms:
+            continue
+        if t.source in (state, "*") or (t.source == "+" and t.target != state):
+            seen.add(t.name)
+            actions.append(
+                Action(
+                    t.name, str(t.custom["label"]), t.target, t.custom["comment"], t.custom["style"]
+                )
+            )
+    return actions
+
+
+def is_locked(obj) -> bool:
+    """Whether the record's state forbids editing and deleting it (its `locked_states`)."""
+    f = state_field(type(obj))
+    return f is not None and getattr(obj, f.name) in getattr(obj, "locked_states", ())
+
+
+def can(user, action: str, obj) -> bool:
+    """May `user` do `action` ("view", "change", "delete" or a transition's name) to `obj`?"""
+    perms = perms_on(user, obj)
+    locked = is_locked(obj)
+    if action == "view":
+        return Perm.VIEW in perms
+    if action == "change":
+        return Perm.CHANGE in perms and not locked
+    if action == "delete":
+        return Perm.VALIDATE in perms and not locked
+    return any(a.name == action for a in actions_for(user, obj))
+
+
+def log_for(obj):
+    """The transitions of `obj`, newest first, with who made them."""
+    return StateLog.objects.for_(obj).select_related("by").order_by("-timestamp", "-pk")
+
+
+@transaction.atomic
+def transition_run(*, instance, name: str, by, expected_version: int, comment: str = ""):
+    """Run the transition `name` on `instance`, opened at `expected_version`, and save it.
+
+    Refuses with ValidationError an unknown transition, one the record's state no longer
+    allows, or a missing or too long comment; with PermissionDenied someone who may not run
+    it; with EditConflict a record saved by someone else since it was opened. The log entry
+    (who, when, from, to, comment) and the history (with the transition as its reason) are
+    written in the same transaction as the change.
+    """
+    declared = _declared(instance)
+    if name not in declared:
+        raise ValidationError(_("This action does not exist for this record."))
+    manager = type(instance)._default_manager
+    current = manager.select_for_update().get(pk=instance.pk)
+    if current.version != expected_version:
+        raise EditConflict(current=current)
+    method = getattr(current, name)
+    if not can_proceed(method):
+        raise ValidationError(
+            _("This can no longer be done: the record is now “%(state)s”.")
+            % {"state": getattr(current, f"get_{state_field(type(current)).name}_display")()}
+        )
+    if not any(a.name == name for a in actions_for(by, current)):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if declared[name].custom["comment"] == Comment.REQUIRED and not comment:
+        raise ValidationError({"comment": _("Say why: a comment is required for this action.")})
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError(
+            {"comment": _("Keep the comment under %(n)s characters.") % {"n": COMMENT_MAX}}
+        )
+    current._in_transition = name
+    method(by=by, description=comment or None)
+    try:
+        return record_update(
+            instance=current,
+            expected_version=expected_version,
+            by=by,
+            reason=f"{name}: {comment}" if comment else name,  # kept whatever the language
+        )
+    finally:
+        current._in_transition = None
