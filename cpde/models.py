@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 
 from provinces.models import Province, Sex, Stakeholder
+from targa.core.access import Perm
 from targa.core.models import TrackedModel
+from targa.core.workflow import Comment, transition
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -350,13 +353,62 @@ class Recommendation(TrackedModel):
     )
     owner_name = models.CharField(_("responsible person or service"), max_length=200, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
-    )
+    status = FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     dropped_reason = models.TextField(_("reason for dropping it"), blank=True)
 
     objects = RecommendationQuerySet.as_manager()
+
+    # The workflow (run by the services of cpde.services, which also log each move as a
+    # follow-up): the field team moves an open one along; closing it, as done or dropped,
+    # and reopening a closed one are the coordinator's (Perm.VALIDATE).
+    @transition(source=Status.OPEN, target=Status.IN_PROGRESS, label=_("Mark in progress"))
+    def start(self):
+        pass
+
+    @transition(source=Status.IN_PROGRESS, target=Status.OPEN, label=_("Mark open again"))
+    def back_to_open(self):
+        pass
+
+    @transition(
+        source=[Status.OPEN, Status.IN_PROGRESS],
+        target=Status.DONE,
+        label=_("Mark done"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,
+    )
+    def complete(self, *, on: datetime.date):
+        self.done_on = on
+
+    @transition(
+        source=[Status.OPEN, Status.IN_PROGRESS],
+        target=Status.DROPPED,
+        label=_("Drop"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,  # the reason is required once, by the model's constraint
+    )
+    def drop(self, *, reason: str):
+        self.dropped_reason = reason
+
+    @transition(
+        source=[Status.DONE, Status.DROPPED],
+        target=Status.OPEN,
+        label=_("Reopen"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,
+    )
+    def reopen(self):
+        self.done_on, self.dropped_reason = None, ""
+
+    @transition(
+        source=[Status.DONE, Status.DROPPED],
+        target=Status.IN_PROGRESS,
+        label=_("Reopen as in progress"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,
+    )
+    def resume(self):
+        self.done_on, self.dropped_reason = None, ""
 
     province_path = "meeting__committee__province"
 

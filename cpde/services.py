@@ -41,6 +41,7 @@ from targa.core.records import (
     record_delete,
     record_update,
 )
+from targa.core.workflow import transition_between, transition_run
 
 # Committee and meetings ------------------------------------------------------------------
 
@@ -176,6 +177,37 @@ def recommendation_add_follow_up(
     )
 
 
+def _move(
+    recommendation: Recommendation,
+    *,
+    to: str,
+    by: User,
+    expected_version: int,
+    comment: str = "",
+    params: dict | None = None,
+) -> Recommendation:
+    """Run the workflow's transition to `to` (see Recommendation); the kit checks who may."""
+    before = recommendation.status
+    if before == to:
+        raise ValidationError(
+            {
+                "status": _("The recommendation is already “%(status)s”.")
+                % {"status": recommendation.get_status_display()}
+            }
+        )
+    name = transition_between(Recommendation, before, to)
+    if name is None:
+        raise ValidationError({"status": _("This change of status is not possible.")})
+    return transition_run(
+        instance=recommendation,
+        name=name,
+        by=by,
+        expected_version=expected_version,
+        comment=comment,
+        params=params,
+    )
+
+
 @transaction.atomic
 def recommendation_update_status(
     *,
@@ -191,24 +223,15 @@ def recommendation_update_status(
     """Move a recommendation to open or in progress, and log it as a follow-up.
 
     Field agents may do so on an open recommendation; reopening a closed one (done or
-    dropped) is a coordinator's decision, like closing it (see `recommendation_close`).
+    dropped) is a coordinator's decision, like closing it (the workflow says who may).
     """
     if _already_logged(submission_id):
         return recommendation
     if status in Recommendation.CLOSED:
         raise ValueError("use recommendation_close to close a recommendation")
-    _require(by, Perm.VALIDATE if recommendation.is_closed else Perm.CHANGE, recommendation)
     before = recommendation.status
-    if before == status:
-        raise ValidationError(
-            {
-                "status": _("The recommendation is already “%(status)s”.")
-                % {"status": recommendation.get_status_display()}
-            }
-        )
-    recommendation.status = status
-    recommendation = record_update(
-        instance=recommendation, expected_version=expected_version, by=by
+    recommendation = _move(
+        recommendation, to=status, by=by, expected_version=expected_version, comment=note
     )
     _log(
         recommendation=recommendation,
@@ -242,25 +265,21 @@ def recommendation_close(
     """
     if _already_logged(submission_id):
         return recommendation
-    _require(by, Perm.VALIDATE, recommendation)
     if outcome not in Recommendation.CLOSED:
         raise ValueError("outcome must be done or dropped")
+    if not has_perm(by, Perm.VALIDATE, recommendation.meeting.committee.province):
+        raise PermissionDenied
     on = on or timezone.localdate()
     before = recommendation.status
-    if before == outcome:
-        raise ValidationError(
-            {
-                "outcome": _("The recommendation is already “%(status)s”.")
-                % {"status": recommendation.get_status_display()}
-            }
-        )
-    recommendation.status = outcome
-    recommendation.done_on = on if outcome == Recommendation.Status.DONE else None
-    recommendation.dropped_reason = (
-        reason.strip() if outcome == Recommendation.Status.DROPPED else ""
-    )
-    recommendation = record_update(
-        instance=recommendation, expected_version=expected_version, by=by
+    done = outcome == Recommendation.Status.DONE
+    reason = reason.strip()
+    recommendation = _move(
+        recommendation,
+        to=outcome,
+        by=by,
+        expected_version=expected_version,
+        comment=note if done else reason,
+        params={"on": on} if done else {"reason": reason},
     )
     _log(
         recommendation=recommendation,

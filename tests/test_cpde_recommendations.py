@@ -15,6 +15,7 @@ from cpde.services import (
     recommendation_close,
     recommendation_update_status,
 )
+from targa.core import workflow
 from tests import cpde_support as cs
 from tests.conftest import client_for
 
@@ -361,3 +362,26 @@ def test_a_follow_up_that_changed_the_status_stays_a_plain_note_can_go(users, la
     assert removed["Location"] == rec.get_absolute_url()
     assert not RecommendationFollowUp.objects.filter(pk=note.pk).exists()
     assert note.history.first().history_type == "-"
+
+
+def test_closing_runs_on_the_workflow_kit_and_is_logged(users, late):
+    coordinator = users["coord_a"]
+    done = recommendation_close(
+        recommendation=late, outcome="done", by=coordinator, expected_version=late.version
+    )
+    (entry,) = workflow.log_for(done)
+    assert (entry.by, entry.source_state, entry.state, entry.transition) == (
+        coordinator,
+        "open",
+        "done",
+        "complete",
+    )
+    assert done.history.first().history_change_reason == "complete"
+    assert [a.name for a in workflow.actions_for(coordinator, done)] == ["reopen", "resume"]
+    assert workflow.actions_for(users["agent_a"], done) == []
+    # The admin shows the status read-only: it moves only through the workflow.
+    page = client_for(users["admin"]).get(
+        reverse("admin:cpde_recommendation_change", args=[done.pk])
+    )
+    assert "status" in page.context["adminform"].readonly_fields
+    assert "status" not in page.context["adminform"].form.fields

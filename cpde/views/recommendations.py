@@ -67,6 +67,7 @@ class OverdueListView(RecommendationListView):
 
 class RecommendationDetailView(RecommendationMixin, crud.ScopedDetailView):
     template_name = "cpde/recommendation_detail.html"
+    status_panel = False  # its page moves the status with a follow-up note, date and meeting
 
     def get_queryset(self):
         return selectors.recommendation_detail(super().get_queryset())

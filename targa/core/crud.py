@@ -227,6 +227,9 @@ class ScopedListView(ScopedMixin, TemplateView):
 class ScopedDetailView(ScopedObjectMixin, DetailView):
     template_name = "crud/detail.html"
     detail_fields: tuple[str, ...] = ()
+    # The status panel of a record with a workflow; a page with its own status actions (and
+    # log) turns it off.
+    status_panel = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -240,7 +243,7 @@ class ScopedDetailView(ScopedObjectMixin, DetailView):
             # What the page offers, asked of the object as the services ask it.
             can_change=workflow.can(user, "change", self.object),
             can_validate=workflow.can(user, "delete", self.object),
-            workflow=workflow_panel(self, self.object),
+            workflow=workflow_panel(self, self.object) if self.status_panel else None,
         )
         return ctx
 

@@ -86,6 +86,15 @@ class Action:
         return self.comment != Comment.NONE
 
 
+def transition_between(model, source: str, target: str) -> str | None:
+    """The name of the transition of `model` from `source` to `target`, if there is one."""
+    f = state_field(model)
+    for t in f.get_all_transitions(model) if f is not None else ():
+        if t.target == target and t.source in (source, "*"):
+            return t.name
+    return None
+
+
 def _declared(obj):
     f = state_field(type(obj))
     if f is None:
@@ -139,12 +148,21 @@ def log_for(obj):
 
 
 @transaction.atomic
-def transition_run(*, instance, name: str, by, expected_version: int, comment: str = ""):
+def transition_run(
+    *,
+    instance,
+    name: str,
+    by,
+    expected_version: int,
+    comment: str = "",
+    params: dict | None = None,
+):
     """Run the transition `name` on `instance`, opened at `expected_version`, and save it.
 
     Refuses with ValidationError an unknown transition, one the record's state no longer
     allows, or a missing or too long comment; with PermissionDenied someone who may not run
-    it; with EditConflict a record saved by someone else since it was opened. The log entry
+    it; with EditConflict a record saved by someone else since it was opened. `params` go to
+    the transition's method (e.g. the date a recommendation was done). The log entry
     (who, when, from, to, comment) and the history (with the transition as its reason) are
     written in the same transaction as the change.
     """
@@ -171,7 +189,7 @@ def transition_run(*, instance, name: str, by, expected_version: int, comment: s
             {"comment": _("Keep the comment under %(n)s characters.") % {"n": COMMENT_MAX}}
         )
     current._in_transition = name
-    method(by=by, description=comment or None)
+    method(by=by, description=comment or None, **(params or {}))
     try:
         return record_update(
             instance=current,
