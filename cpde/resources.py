@@ -4,9 +4,10 @@ from django.db.models import Prefetch
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
 from cpde.models import Answer, Question, Questionnaire, RecommendationFollowUp
+from targa.core.exports import StreamingResource
 
 
 def _yes_no(value: bool) -> str:
@@ -17,7 +18,7 @@ def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-class MemberResource(resources.Resource):
+class MemberResource(StreamingResource):
     name = fields.Field(attribute="name", column_name=_("Full name"))
     sex = fields.Field(attribute="get_sex_display", column_name=_("Sex"))
     role = fields.Field(attribute="get_role_display", column_name=_("Role in the committee"))
@@ -43,7 +44,7 @@ class MemberResource(resources.Resource):
         return _yes_no(obj.is_current())
 
 
-class MeetingResource(resources.Resource):
+class MeetingResource(StreamingResource):
     date = fields.Field(column_name=_("Date"))
     start_time = fields.Field(column_name=_("Start time"))
     kind = fields.Field(attribute="get_kind_display", column_name=_("Type"))
@@ -62,7 +63,7 @@ class MeetingResource(resources.Resource):
         return obj.start_time.strftime("%H:%M") if obj.start_time else ""
 
 
-class RecommendationResource(resources.Resource):
+class RecommendationResource(StreamingResource):
     meeting_date = fields.Field(column_name=_("Meeting date"))
     meeting_kind = fields.Field(attribute="meeting__get_kind_display", column_name=_("Meeting"))
     text = fields.Field(attribute="text", column_name=_("Recommendation"))
@@ -105,7 +106,7 @@ class RecommendationResource(resources.Resource):
         return super().export(queryset=queryset, **kwargs)
 
 
-class TrainingResource(resources.Resource):
+class TrainingResource(StreamingResource):
     theme = fields.Field(attribute="theme", column_name=_("Theme"))
     start_date = fields.Field(column_name=_("Start date"))
     end_date = fields.Field(column_name=_("End date"))
@@ -125,7 +126,7 @@ class TrainingResource(resources.Resource):
         return round(obj.avg_score, 1) if obj.avg_score is not None else ""
 
 
-class RoadmapItemResource(resources.Resource):
+class RoadmapItemResource(StreamingResource):
     need = fields.Field(attribute="need", column_name=_("Need found"))
     question = fields.Field(column_name=_("Question of the assessment"))
     priority = fields.Field(attribute="get_priority_display", column_name=_("Priority"))
@@ -148,11 +149,11 @@ class RoadmapItemResource(resources.Resource):
         return super().export(queryset=queryset, **kwargs)
 
 
-def response_resource_for(questionnaire: Questionnaire) -> type[resources.Resource]:
+def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResource]:
     """A resource with one column per question of the questionnaire (numbers stay numbers)."""
     questions = list(questionnaire.questions.order_by("order", "id"))
 
-    class ResponseResource(resources.Resource):
+    class ResponseResource(StreamingResource):
         respondent = fields.Field(column_name=_("Respondent"))
         institution = fields.Field(column_name=_("Institution"))
         sex = fields.Field(column_name=_("Sex"))
@@ -208,7 +209,7 @@ def response_resource_for(questionnaire: Questionnaire) -> type[resources.Resour
     return ResponseResource
 
 
-class QuestionnaireResource(resources.Resource):
+class QuestionnaireResource(StreamingResource):
     title = fields.Field(attribute="label", column_name=_("Title"))
     scope = fields.Field(column_name=_("Scope"))
     is_open = fields.Field(column_name=_("Open for answers"))

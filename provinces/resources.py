@@ -3,10 +3,12 @@
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
+
+from targa.core.exports import StreamingResource
 
 
-class StakeholderResource(resources.Resource):
+class StakeholderResource(StreamingResource):
     name = fields.Field(attribute="name", column_name=_("Name"))
     acronym = fields.Field(attribute="acronym", column_name=_("Acronym"))
     kind = fields.Field(attribute="get_kind_display", column_name=_("Type"))
@@ -39,7 +41,7 @@ def _yes_no(value: bool) -> str:
     return gettext("yes") if value else gettext("no")
 
 
-class ConventionResource(resources.Resource):
+class ConventionResource(StreamingResource):
     title = fields.Field(attribute="title", column_name=_("Title"))
     parties = fields.Field(column_name=_("Parties"))
     signed_on = fields.Field(attribute="signed_on", column_name=_("Signature date"))
@@ -56,7 +58,7 @@ class ConventionResource(resources.Resource):
         return super().export(queryset=queryset.prefetch_related("provinces"), **kwargs)
 
 
-class ContractResource(resources.Resource):
+class ContractResource(StreamingResource):
     reference = fields.Field(attribute="reference", column_name=_("Reference"))
     convention = fields.Field(attribute="convention__title", column_name=_("Framework convention"))
     status = fields.Field(attribute="get_status_display", column_name=_("Status"))
@@ -71,7 +73,7 @@ class ContractResource(resources.Resource):
         return super().export(queryset=queryset.select_related("convention"), **kwargs)
 
 
-class ActivityResource(resources.Resource):
+class ActivityResource(StreamingResource):
     """The chronogram as a table; "late" follows the one rule (`activity_late_q`)."""
 
     objective = fields.Field(attribute="get_objective_display", column_name=_("Specific objective"))
@@ -94,7 +96,7 @@ class ActivityResource(resources.Resource):
         return super().export(queryset=queryset, **kwargs)
 
 
-class FieldVisitResource(resources.Resource):
+class FieldVisitResource(StreamingResource):
     date = fields.Field(attribute="date", column_name=_("Date"))
     kind = fields.Field(attribute="get_kind_display", column_name=_("Type"))
     communes = fields.Field(column_name=_("Communes"))

@@ -27,12 +27,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-BENCHES: list[tuple[str, str, Callable]] = []
+BENCHES: list[tuple[str, str, Callable, int]] = []
 
 
-def bench(name: str, what: str):
+def bench(name: str, what: str, *, repeat: int = 3):
     def register(fn):
-        BENCHES.append((name, what, fn))
+        BENCHES.append((name, what, fn, repeat))
         return fn
 
     return register
@@ -88,18 +88,62 @@ def gantt_page():
     return f"HTTP {response.status_code}, {len(response.content) // 1024} KB"
 
 
+EXPORT_ROWS = 50_000
+
+
+def _many_recommendations(n: int) -> None:
+    """Khénifra's CPDE with `n` recommendations (made once, in bulk: their history is not the
+    point here)."""
+    from cpde.models import Meeting, Recommendation
+
+    meeting = Meeting.objects.filter(committee__province__code="05.301").order_by("date").first()
+    have = Recommendation.objects.filter(meeting__committee=meeting.committee).count()
+    Recommendation.objects.bulk_create(
+        [
+            Recommendation(meeting=meeting, text=f"Recommandation n° {i}", owner_name="DPA")
+            for i in range(have, n)
+        ],
+        batch_size=5000,
+    )
+
+
+@bench(
+    f"export {EXPORT_ROWS:,} rows",
+    "Excel of Khénifra's recommendations, run as the worker runs a job (streamed rows)",
+    repeat=1,
+)
+def export_many():
+    from targa.core import jobs, tasks
+
+    _many_recommendations(EXPORT_ROWS)
+    job = jobs.job_start(
+        kind="list_export",
+        label="bench",
+        owner=User.objects.get(username="coord.khenifra"),
+        scope_code="05.301",
+        params={
+            "path": reverse("cpde:recommendation_list", args=["05.301"]),
+            "format": "xlsx",
+            "language": "fr",
+        },
+    )
+    tasks.run_job.call(str(job.pk))
+    job.refresh_from_db()
+    return f"{job.state}, {job.file.size // 1024} KB" if job.file else f"{job.state}: {job.error}"
+
+
 def main(names: list[str]) -> int:
-    known = {name for name, _what, _fn in BENCHES}
+    known = {name for name, _what, _fn, _repeat in BENCHES}
     unknown = set(names) - known
     if unknown:
         print(f"unknown benchmarks: {sorted(unknown)}; known: {sorted(known)}", file=sys.stderr)
         return 2
     print(f"database: {django.db.connection.vendor}; Python {sys.version.split()[0]}")
     prepare()
-    for name, what, fn in BENCHES:
+    for name, what, fn, repeat in BENCHES:
         if names and name not in names:
             continue
-        wall, cpu, note = measure(fn, repeat=3)
+        wall, cpu, note = measure(fn, repeat=repeat)
         report(name, what, wall, cpu, note)
     return 0
 

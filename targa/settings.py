@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm",
     "django_fsm_log",
+    "django_tasks",
+    "django_tasks_db",
     "targa.core",
     "provinces",
     "cpde",
@@ -91,6 +93,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and the background worker write to the same file: wait for each other
+    # instead of failing, and let readers read while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,4 +183,12 @@ LOGGING = {
 FORM_RENDERER = "targa.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["targa.formats"]
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
+
+# Background jobs (django-tasks with its database backend): `manage.py db_worker` runs them;
+# scripts/run starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A list export larger than this runs as a background job with a progress bar.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# A running job whose worker has said nothing for this long was stopped: it is marked failed.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

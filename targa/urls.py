@@ -30,5 +30,6 @@ urlpatterns = [
     path("provinces/", include("provinces.urls")),
     path("provinces/", include("cpde.urls")),
     path("users/", include("provinces.urls_users")),
+    path("jobs/", include("targa.core.urls_jobs")),
     path("admin/", admin.site.urls),
 ]

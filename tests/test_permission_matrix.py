@@ -11,10 +11,13 @@ changes what the next one sees. PDFs are laid out but not written: a status is t
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
+from targa.core.models import Job
 from tests import matrix_cpde, matrix_programme, matrix_provinces
 from tests.conftest import PROVINCE_A, PROVINCE_B, client_for, make_user
 from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
@@ -38,6 +41,27 @@ def _fresh_membership(ctx):
     )
     return {"pk": membership.pk}
 
+
+def _job(state="queued"):
+    def make(ctx):
+        job = Job.objects.create(
+            kind="list_export",
+            label="Export",
+            owner=ctx["users"]["agent_a"],
+            scope_code=ctx["province_a"].code,
+            state=state,
+            filename="export.csv",
+            content_type="text/csv",
+        )
+        if state == Job.State.DONE:
+            job.file.save("export.csv", ContentFile(b"a,b\n"), save=True)
+        return {"pk": job.pk}
+
+    return make
+
+
+# A job is its owner's alone (agent A asked for it): anyone else gets the 404 of a missing one.
+OWNER_ONLY = {"anonymous": LOGIN, "agent_a": 200} | {r: 404 for r in ROLES[2:]}
 
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(everyone(200))],
@@ -65,6 +89,12 @@ MATRIX: dict[str, list[Case]] = {
     "provinces:communes": [Case(scoped(), kwargs=_a)],
     "provinces:programme_edit": [Case(scoped(change={"agent_a": 403, "viewer": 403}), kwargs=_a)],
     "provinces:programme_history": [Case(scoped(), kwargs=_a)],
+    "jobs:detail": [Case(OWNER_ONLY, kwargs=_job())],
+    "jobs:download": [Case(OWNER_ONLY, kwargs=_job(Job.State.DONE))],
+    "jobs:retry": [
+        Case(OWNER_ONLY | {"agent_a": 302}, method="post", kwargs=_job(Job.State.FAILED)),
+        Case(everyone(405), kwargs=_job(Job.State.FAILED)),
+    ],
     "users:list": [Case(ADMIN_ONLY)],
     "users:create": [Case(ADMIN_ONLY)],
     "users:detail": [Case(ADMIN_ONLY, kwargs=_user)],
@@ -190,17 +220,22 @@ def test_permission_matrix(name, index, world, db, no_pdf_writing):
     assert not any(wrong), [w for w in wrong if w]
 
 
-def _admin_urls():
+def _admin_urls(admin_user):
+    """The index, each model's list, and its add page where the admin offers one (records
+    made only by the app, such as background jobs or the status log, have none)."""
+    request = RequestFactory().get("/")
+    request.user = admin_user
     urls = [reverse("admin:index")]
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls.append(reverse(f"{prefix}_changelist"))
-        urls.append(reverse(f"{prefix}_add"))
+        if model_admin.has_add_permission(request):
+            urls.append(reverse(f"{prefix}_add"))
     return urls
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_site_is_for_staff_only(role, world, db):
     client = client_for(world["users"][role])
-    for url in _admin_urls():
+    for url in _admin_urls(world["users"]["admin"]):
         _check(client.get(url), ADMIN_EXPECT[role], role)

@@ -272,14 +272,8 @@ class ResponseListView(ResponseMixin, crud.ScopedListView):
     def resource_class(self):
         return response_resource_for(self.parent)
 
-    def export(self, fmt):
-        qs, _filterset, _q = self.filtered()
-        return crud.export_response(
-            self.resource_class,
-            qs,
-            fmt,
-            stem=f"questionnaire-{self.parent.pk}-{self.province.code}",
-        )
+    def export_stem(self) -> str:
+        return f"questionnaire-{self.parent.pk}-{self.province.code}"
 
     def get_create_url(self):
         return super().get_create_url() if self.parent.is_open else None

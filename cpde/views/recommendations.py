@@ -58,11 +58,8 @@ class OverdueListView(RecommendationListView):
         ctx["overdue_only"] = True
         return ctx
 
-    def export(self, fmt):
-        qs, _filterset, _q = self.filtered()
-        return crud.export_response(
-            self.resource_class, qs, fmt, stem=f"recommendations-en-retard-{self.province.code}"
-        )
+    def export_stem(self) -> str:
+        return f"recommendations-en-retard-{self.province.code}"
 
 
 class RecommendationDetailView(RecommendationMixin, crud.ScopedDetailView):

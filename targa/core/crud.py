@@ -10,6 +10,7 @@ the parent is loaded through the access layer from the URL's `parent_pk`.
 """
 
 import datetime
+import io
 from functools import reduce
 from operator import or_
 
@@ -20,34 +21,68 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from targa.core import workflow
+from targa.core import exports, jobs, workflow
 from targa.core.access import Perm, access_object, access_province, in_province, perms_in
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.models import state_field
 from targa.core.records import EditConflict, record_delete
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
+EXPORT_FORMATS = exports.FORMATS
 
 
-def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str) -> HttpResponse:
-    """The rows of `queryset` as a CSV or Excel download, with the resource's columns."""
-    dataset = resource_class().export(queryset=queryset)
+def export_file(
+    resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str, on_row=None
+):
+    """The rows of `queryset` as (filename, content type, bytes), with the resource's columns."""
+    resource = resource_class()
+    resource.on_row = on_row
+    dataset = resource.export(queryset=queryset)
+    out = io.BytesIO()
+    exports.write_table(dataset, fmt, out, title=title)
     content_type, ext = EXPORT_FORMATS[fmt]
-    body = dataset.export(fmt)
-    if fmt == "csv":
-        body = "\ufeff" + body  # so that Excel opens the accents and Arabic right
+    return f"{stem}-{datetime.date.today()}.{ext}", content_type, out.getvalue()
+
+
+def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str = ""):
+    """The same file, as a download answered in the request (small lists)."""
+    filename, content_type, body = export_file(
+        resource_class, queryset, fmt, stem=stem, title=title or stem
+    )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{datetime.date.today()}.{ext}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def run_list_export(job) -> tuple[str, str, bytes]:
+    """The worker's side of a large list export: the list view rebuilt for the job's owner
+    (the access layer asked again, the same filters), its rows streamed into the file."""
+    match = resolve(job.params["path"])
+    view = match.func.view_class(**match.func.view_initkwargs)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = job.params["path"]
+    request.GET = QueryDict(job.params.get("query", ""))
+    request.user = job.owner
+    view.setup(request, *match.args, **match.kwargs)
+    view.load_scope(request, match.kwargs)
+    qs, _filterset, _q = view.filtered()
+    progress = jobs.Progress(job, total=qs.count(), step=gettext("Writing the rows"))
+    return export_file(
+        view.resource_class,
+        qs,
+        job.params["format"],
+        stem=view.export_stem(),
+        title=str(view.model._meta.verbose_name_plural).capitalize(),
+        on_row=progress.advance,
+    )
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -77,13 +112,17 @@ class ScopedMixin:
     parent_field: str = ""  # the FK from `model` to `parent_model`
 
     def dispatch(self, request, *args, **kwargs):
+        self.load_scope(request, kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_scope(self, request, kwargs) -> None:
+        """The province (and parent) of the URL, through the access layer; the perm checked."""
         self.province = access_province(user=request.user, code=kwargs["code"])
         self.perms_here = perms_in(request.user, self.province)
         if self.parent_model is not None:
             self.parent = self.get_parent(kwargs["parent_pk"])
         if self.required_perm not in self.perms_here:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_parent(self, pk):
         """The parent record named by the URL, loaded through the access layer."""
@@ -180,14 +219,31 @@ class ScopedListView(ScopedMixin, TemplateView):
             return self.export(fmt)
         return super().get(request, *args, **kwargs)
 
+    def export_stem(self) -> str:
+        return f"{self.model._meta.model_name}-{self.province.code}"
+
     def export(self, fmt: str) -> HttpResponse:
+        """A small list is answered at once; a large one becomes a background job, and the
+        person follows its progress on the job's page."""
         qs, _filterset, _q = self.filtered()
-        return export_response(
-            self.resource_class,
-            qs,
-            fmt,
-            stem=f"{self.model._meta.model_name}-{self.province.code}",
+        title = str(self.model._meta.verbose_name_plural).capitalize()
+        if qs.count() <= settings.EXPORT_INLINE_MAX_ROWS:
+            return export_response(
+                self.resource_class, qs, fmt, stem=self.export_stem(), title=title
+            )
+        job = jobs.job_start(
+            kind="list_export",
+            label=f"{title} · {self.province.name} ({fmt.upper()})",
+            owner=self.request.user,
+            scope_code=self.province.code,
+            params={
+                "path": self.request.path,
+                "query": self.request.GET.urlencode(),
+                "format": fmt,
+                "language": translation.get_language() or settings.LANGUAGE_CODE,
+            },
         )
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def rows_context(self, qs: QuerySet) -> dict:
         """What the template shows of the filtered rows: one page (a chart may take them all)."""

@@ -1,5 +1,7 @@
-"""The user model (custom from day one) and the reusable base for records that hold field data."""
+"""The user model (custom from day one), the reusable base for records that hold field data,
+and background jobs."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -7,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin
 from simple_history.models import HistoricalRecords
@@ -99,3 +103,75 @@ class TrackedModel(models.Model):
             raise ValidationError(
                 {f.name: _("The status changes only through the actions on the record's page.")}
             )
+
+
+def job_file_path(job: "Job", filename: str) -> str:
+    return f"jobs/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+
+
+class JobQuerySet(models.QuerySet):
+    def stale(self, now=None) -> "JobQuerySet":
+        """Running jobs whose worker has given no sign of life for JOB_STALE_SECONDS: it was
+        stopped or killed in the middle."""
+        now = now or timezone.now()
+        limit = now - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+        return self.filter(state=Job.State.RUNNING, heartbeat_at__lt=limit)
+
+
+class Job(models.Model):
+    """Heavy work done by a background worker for one person: a large export, a PDF, an import.
+
+    The worker reports a percentage and a step as it goes (and so shows it is alive); the
+    result is a file, served only to its owner through a permission-checked view.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    label = models.CharField(_("what"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("owner"),
+    )
+    # The province code the job's data belongs to; the access layer is asked again on download.
+    scope_code = models.CharField(_("province"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=job_file_path, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
