@@ -1,0 +1,143 @@
+"""scripts/bench: benchmarks that print wall-clock and CPU seconds; they live in this file.
+
+A benchmark is a function decorated with `@bench("name", "what it measures")`, run three times
+on the demo data (the best run is printed); it may return a short note. Figures go to the
+terminal and to the issues' closing notes, never into a test assertion.
+"""
+
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "targa.settings")
+_tmp = tempfile.TemporaryDirectory(prefix="targa-bench-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("MEDIA_ROOT", f"{_tmp.name}/media")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+BENCHES: list[tuple[str, str, Callable]] = []
+
+
+def bench(name: str, what: str):
+    def register(fn):
+        BENCHES.append((name, what, fn))
+        return fn
+
+    return register
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(fn: Callable, *args, repeat: int = 1):
+    """Run fn `repeat` times; the best wall and CPU seconds of one run, and its result."""
+    best_wall = best_cpu = float("inf")
+    result = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), _cpu()
+        result = fn(*args)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, _cpu() - cpu)
+    return best_wall, best_cpu, result
+
+
+def report(name: str, what: str, wall: float, cpu: float, note: str | None = None) -> None:
+    line = f"{name:<28} {wall:8.3f} s wall {cpu:8.3f} s CPU   {what}"
+    print(line + (f"  ({note})" if note else ""), flush=True)
+
+
+def prepare() -> None:
+    call_command("migrate", verbosity=0, interactive=False)
+    wall, cpu, _ = measure(lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
+    report("demo seed (first run)", "territories, users and every app's demo data", wall, cpu)
+    wall, cpu, _ = measure(lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
+    report("demo seed (again)", "a second run changes nothing", wall, cpu)
+
+
+# The benchmarks ----------------------------------------------------------------------------
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from targa.models import User  # noqa: E402
+
+
+def client_as(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@bench("gantt page", "the Gantt chart of Khénifra's chronogram, as its coordinator")
+def gantt_page():
+    response = client_as("coord.khenifra").get(reverse("provinces:activity_gantt", args=["05.301"]))
+    return f"HTTP {response.status_code}, {len(response.content) // 1024} KB"
+
+
+def _pv_pdf(lang: str) -> str:
+    """GET the PV of Khénifra's launch meeting (held, with attendance and recommendations)."""
+    from cpde.models import Meeting
+
+    meeting = Meeting.objects.get(committee__province__code="05.301", kind=Meeting.Kind.LAUNCH)
+    assert meeting.date <= timezone.localdate()
+    response = client_as("coord.khenifra").get(
+        reverse("cpde:meeting_pv", args=["05.301", meeting.pk]), {"lang": lang}
+    )
+    size, pages = len(response.content) // 1024, _pages(response.content)
+    return f"HTTP {response.status_code}, {size} KB, {pages} pages"
+
+
+def _pages(pdf: bytes) -> int:
+    """Page objects in a PDF, also those inside WeasyPrint's compressed object streams."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompressobj().decompress(stream))
+        except zlib.error:
+            pass
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
+
+
+@bench("pv pdf fr", "the PV (PDF) of Khénifra's launch meeting in French, as its coordinator")
+def pv_pdf_fr():
+    return _pv_pdf("fr")
+
+
+@bench("pv pdf ar", "the PV (PDF) of Khénifra's launch meeting in Arabic, as its coordinator")
+def pv_pdf_ar():
+    return _pv_pdf("ar")
+
+
+def main(names: list[str]) -> int:
+    known = {name for name, _what, _fn in BENCHES}
+    unknown = set(names) - known
+    if unknown:
+        print(f"unknown benchmarks: {sorted(unknown)}; known: {sorted(known)}", file=sys.stderr)
+        return 2
+    print(f"database: {django.db.connection.vendor}; Python {sys.version.split()[0]}")
+    prepare()
+    for name, what, fn in BENCHES:
+        if names and name not in names:
+            continue
+        wall, cpu, note = measure(fn, repeat=3)
+        report(name, what, wall, cpu, note)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
