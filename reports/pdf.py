@@ -34,10 +34,10 @@ def pdf_language(requested: str | None, default: str | None = None) -> str:
 # Idle WeasyPrint font configurations, reused from one render to the next. A configuration
 # holds the Fontconfig setup, the Pango font map with its caches, and the @font-face fonts it
 # has loaded (WeasyPrint loads a rule once per configuration, keyed by its descriptors and
-# URL): a fresh one per render cost about a third of the render's CPU. Pango font maps are not
+# URL): a fresh one per render cost a fifth to a third of its CPU. Pango font maps are not
 # thread-safe, so a render takes one for itself and gives it back when done; concurrent
 # renders each get their own. Every PDF template shares the @font-face rules of
-# reports/pdf_base.html, so a configuration never holds fonts that another PDF would not get.
+# templates/reports/pdf_base.html, so a configuration holds no font that another PDF lacks.
 _idle_font_configs: list = []
 _idle_font_configs_lock = threading.Lock()
 _MAX_IDLE_FONT_CONFIGS = 4  # each holds about 1 MB of fonts (a temporary folder) and caches
