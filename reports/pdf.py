@@ -7,6 +7,7 @@ folder, never from the network.
 
 import atexit
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,21 @@ _idle_font_configs_lock = threading.Lock()
 _MAX_IDLE_FONT_CONFIGS = 4  # each holds about 1 MB of fonts (a temporary folder) and caches
 # At exit, drop them while the interpreter still runs: each removes its temporary folder.
 atexit.register(_idle_font_configs.clear)
+
+
+def _forget_inherited_font_configs() -> None:
+    """In a forked process (a server's worker): leave the parent's configurations alone.
+
+    Their Pango objects and temporary folder belong to the parent; the child makes its own.
+    """
+    global _idle_font_configs_lock
+    _idle_font_configs_lock = threading.Lock()  # another thread may have held it at the fork
+    for config in _idle_font_configs:
+        config._folder = None  # WeasyPrint's: so dropping it here does not remove the folder
+    _idle_font_configs.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_font_configs)
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """reports.pdf: the shipped fonts in every PDF, and font configurations reused safely."""
 
+import gc
+import os
 import subprocess
 import threading
 from contextlib import ExitStack
@@ -35,6 +37,24 @@ def test_only_a_few_font_configurations_are_kept_idle():
         for _ in range(pdf._MAX_IDLE_FONT_CONFIGS + 2):
             stack.enter_context(pdf._font_config())
     assert len(pdf._idle_font_configs) == pdf._MAX_IDLE_FONT_CONFIGS
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
+def test_a_forked_process_leaves_its_parents_font_configurations_alone():
+    pdf.render_pdf("reports/pdf_base.html", {}, language="fr")
+    [config] = pdf._idle_font_configs
+    folder = config._folder
+    assert any(folder.iterdir())  # the fonts of pdf_base.html's @font-face rules
+
+    pid = os.fork()
+    if pid == 0:  # the child: nothing inherited to reuse, and the parent's folder left in place
+        config = None  # the child's last references to it are gone
+        gc.collect()
+        os._exit(0 if pdf._idle_font_configs == [] and folder.exists() else 1)
+    _, status = os.waitpid(pid, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert folder.exists() and pdf._idle_font_configs == [config]
 
 
 @pytest.mark.skipif(not cs.HAS_POPPLER, reason="poppler-utils is not installed")
