@@ -6,10 +6,12 @@ terminal and to the issues' closing notes, never into a test assertion.
 """
 
 import os
+import re
 import resource
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +74,7 @@ def prepare() -> None:
 # The benchmarks ----------------------------------------------------------------------------
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from targa.core.models import User  # noqa: E402
 
@@ -86,6 +89,40 @@ def client_as(username: str) -> Client:
 def gantt_page():
     response = client_as("coord.khenifra").get(reverse("provinces:activity_gantt", args=["05.301"]))
     return f"HTTP {response.status_code}, {len(response.content) // 1024} KB"
+
+
+def _pv_pdf(lang: str) -> str:
+    """GET the PV of Khénifra's launch meeting (held, with attendance and recommendations)."""
+    from cpde.models import Meeting
+
+    meeting = Meeting.objects.get(committee__province__code="05.301", kind=Meeting.Kind.LAUNCH)
+    assert meeting.date <= timezone.localdate()
+    response = client_as("coord.khenifra").get(
+        reverse("cpde:meeting_pv", args=["05.301", meeting.pk]), {"lang": lang}
+    )
+    size, pages = len(response.content) // 1024, _pages(response.content)
+    return f"HTTP {response.status_code}, {size} KB, {pages} pages"
+
+
+def _pages(pdf: bytes) -> int:
+    """Page objects in a PDF, also those inside WeasyPrint's compressed object streams."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompressobj().decompress(stream))
+        except zlib.error:
+            pass
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
+
+
+@bench("pv pdf fr", "the PV (PDF) of Khénifra's launch meeting in French, as its coordinator")
+def pv_pdf_fr():
+    return _pv_pdf("fr")
+
+
+@bench("pv pdf ar", "the PV (PDF) of Khénifra's launch meeting in Arabic, as its coordinator")
+def pv_pdf_ar():
+    return _pv_pdf("ar")
 
 
 EXPORT_ROWS = 50_000
