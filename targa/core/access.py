@@ -48,10 +48,6 @@ def perms_on(user, obj: Model) -> frozenset[Perm]:
     return registry.access_layer().perms_on(user, obj)
 
 
-def has_perm(user, perm: Perm, province=None) -> bool:
-    return perm in perms_in(user, province)
-
-
 def in_province(qs: QuerySet, province) -> QuerySet:
     """The rows of a province-scoped queryset that belong to one province."""
     return registry.access_layer().in_province(qs, province)
