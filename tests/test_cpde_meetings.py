@@ -326,3 +326,30 @@ def test_pv_language_defaults_to_the_pages_language(users, held):
         reverse("cpde:meeting_pv", args=[held.committee.province.code, held.pk])
     )
     assert response["Content-Disposition"].endswith('-ar.pdf"')
+
+
+def test_current_member_rule_and_its_database_twin_agree_on_every_case(users, province_a):
+    """`CommitteeMember.is_current` and `current_member_condition` are one rule written twice
+    (for a loaded member and for a query): they must agree on every kind of dates."""
+    from cpde.models import CommitteeMember, current_member_condition
+
+    today = cs.TODAY
+    dates = [None, cs.days(-30), cs.days(-1), today, cs.days(1), cs.days(30)]
+    members = []
+    for i, start in enumerate(dates):
+        for j, end in enumerate(dates):
+            if start is not None and end is not None and end < start:
+                continue  # refused by the model: an end before the start
+            members.append(
+                cs.member(
+                    province_a, users["coord_a"], f"M {i}-{j}", start_date=start, end_date=end
+                )
+            )
+    in_db = set(
+        CommitteeMember.objects.filter(pk__in=[m.pk for m in members])
+        .filter(current_member_condition(today))
+        .values_list("pk", flat=True)
+    )
+    in_python = {m.pk for m in members if m.is_current(today)}
+    assert in_db == in_python
+    assert 0 < len(in_db) < len(members)  # both kinds are among the cases
