@@ -6,10 +6,12 @@ the province and the record through the access layer and declares the permission
 filtered rows to CSV or Excel; forms save through the services of `targa.core.records`.
 
 Child records (a stakeholder's contacts, a meeting's recommendations) use `parent_model`:
-the parent is loaded through the access layer from the URL's `parent_pk`.
+the parent is loaded through the access layer from the URL's `parent_pk`. Records nested
+deeper (a diagnostic → its stages → their operators) name the records above the parent in
+`ancestors`: each is loaded in turn, inside the one above it, so a URL mixing records of two
+different branches answers 404.
 """
 
-import datetime
 import io
 from functools import reduce
 from operator import or_
@@ -24,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -48,7 +50,7 @@ def export_file(
     out = io.BytesIO()
     exports.write_table(dataset, fmt, out, title=title)
     content_type, ext = EXPORT_FORMATS[fmt]
-    return f"{stem}-{datetime.date.today()}.{ext}", content_type, out.getvalue()
+    return f"{stem}-{timezone.localdate()}.{ext}", content_type, out.getvalue()
 
 
 def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str = ""):
@@ -110,6 +112,10 @@ class ScopedMixin:
     required_perm = Perm.VIEW
     parent_model = None
     parent_field: str = ""  # the FK from `model` to `parent_model`
+    # Above the parent, outermost first: (URL kwarg, model, FK to the one above it or "");
+    # `parent_link` is the parent's FK to the last of them.
+    ancestors: tuple[tuple[str, type, str], ...] = ()
+    parent_link: str = ""
 
     def dispatch(self, request, *args, **kwargs):
         self.load_scope(request, kwargs)
@@ -119,10 +125,26 @@ class ScopedMixin:
         """The province (and parent) of the URL, through the access layer; the perm checked."""
         self.province = access_province(user=request.user, code=kwargs["code"])
         self.perms_here = perms_in(request.user, self.province)
+        self.lineage: list[tuple[str, object]] = []  # the ancestors loaded, outermost first
+        above = None
+        for kwarg, model, up in self.ancestors:
+            above = self._load_below(model, above, up, kwargs[kwarg])
+            self.lineage.append((kwarg, above))
         if self.parent_model is not None:
-            self.parent = self.get_parent(kwargs["parent_pk"])
+            self.parent = (
+                self._load_below(self.parent_model, above, self.parent_link, kwargs["parent_pk"])
+                if self.ancestors
+                else self.get_parent(kwargs["parent_pk"])
+            )
         if self.required_perm not in self.perms_here:
             raise PermissionDenied
+
+    def _load_below(self, model, above, link: str, pk):
+        """One record of the URL's chain, through the access layer, inside the one above."""
+        qs = in_province(model._default_manager.all(), self.province)
+        if above is not None:
+            qs = qs.filter(**{link: above})
+        return access_object(qs, user=self.request.user, pk=pk)
 
     def get_parent(self, pk):
         """The parent record named by the URL, loaded through the access layer."""
@@ -143,6 +165,8 @@ class ScopedMixin:
 
     def url_kwargs(self, **extra) -> dict:
         kwargs = {"code": self.province.code, **extra}
+        for kwarg, obj in getattr(self, "lineage", ()):
+            kwargs[kwarg] = obj.pk
         if self.parent_model is not None:
             kwargs["parent_pk"] = self.parent.pk
         return kwargs
