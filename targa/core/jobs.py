@@ -76,10 +76,6 @@ class Progress:
         if self.done % self.every < n:
             self._save(min(99, self.done * 100 // self.total))
 
-    def set_step(self, step: str) -> None:
-        self.step = step
-        self._save(self.job.progress)
-
     def _save(self, percent: int) -> None:
         self.job.progress = percent
         Job.objects.filter(pk=self.job.pk).update(
