@@ -151,6 +151,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Look static files up when asked rather than scanning them all whenever the middleware loads
+# (each test client loads it: 80 ms a client, minutes over the suite).
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
