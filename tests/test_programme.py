@@ -30,6 +30,7 @@ from provinces.models import (
     Objective,
     Stakeholder,
 )
+from targa.core import workflow
 from targa.core.records import record_create, record_update
 from tests.conftest import client_for
 
@@ -369,6 +370,19 @@ def test_a_stale_status_action_answers_409_and_keeps_the_comment(users, province
     )
     assert fragment.status_code == 409
     assert text(fragment).lstrip().startswith('<section class="card mb-3" id="workflow-panel"')
+
+
+def test_the_same_action_sent_twice_is_done_once(users, province_a):
+    contract = signed_contract(province_a, users["coord_a"])
+    opened = contract.version
+    first = transition(users["coord_a"], contract, "close", "Fin", version=opened)
+    again = transition(users["coord_a"], contract, "close", "Fin", version=opened)
+    assert first.status_code == again.status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == ExecutionContract.Status.CLOSED and contract.version == opened + 1
+    assert len(workflow.log_for(contract)) == 1
+    # Someone else's stale page still gets the 409 with who and when.
+    assert transition(users["admin"], contract, "reopen", "x", version=opened).status_code == 409
 
 
 def test_status_action_through_htmx_answers_the_panel(users, province_a):

@@ -378,6 +378,12 @@ class ScopedTransitionView(ScopedObjectMixin, TemplateView):
                 expected_version=data["version"],
                 comment=data["comment"],
             )
+        except workflow.AlreadyDone as done:
+            self.object = done.current
+            if request.htmx:
+                return self.panel(form, None, 200)
+            messages.info(request, _("This was already done; nothing was done twice."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
         except EditConflict as conflict:
             self.object = conflict.current
             return self.refused(form, conflict.message(), 409)

@@ -142,6 +142,27 @@ def can(user, action: str, obj) -> bool:
     return any(a.name == action for a in actions_for(user, obj))
 
 
+class AlreadyDone(Exception):  # noqa: N818 (not an error: the action was already done)
+    """The same person's same action, sent twice (a double tap, a resend on a slow network):
+    the first one went through, nothing is done again."""
+
+    def __init__(self, current):
+        super().__init__("already done")
+        self.current = current
+
+
+def _already_run(current, *, name: str, by, expected_version: int) -> bool:
+    """Whether the last change of `current` is this very action, by `by`, from the version the
+    page was opened at (so the resend changes nothing)."""
+    last = log_for(current).first()
+    return (
+        current.version == expected_version + 1
+        and last is not None
+        and last.transition == name
+        and last.by_id == getattr(by, "pk", None)
+    )
+
+
 def log_for(obj):
     """The transitions of `obj`, newest first, with who made them."""
     return StateLog.objects.for_(obj).select_related("by").order_by("-timestamp", "-pk")
@@ -172,6 +193,8 @@ def transition_run(
     manager = type(instance)._default_manager
     current = manager.select_for_update().get(pk=instance.pk)
     if current.version != expected_version:
+        if _already_run(current, name=name, by=by, expected_version=expected_version):
+            raise AlreadyDone(current)
         raise EditConflict(current=current)
     method = getattr(current, name)
     if not can_proceed(method):
