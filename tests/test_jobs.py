@@ -219,3 +219,16 @@ def test_a_worker_killed_mid_job_leaves_it_failed_with_a_message_and_a_retry_fin
     assert job.state == Job.State.DONE and job.attempts == 2
     rows = load_workbook(job.file.open("rb")).active.max_row
     assert rows == 6_001
+
+
+def test_the_polled_job_panel_costs_a_fixed_number_of_queries(
+    users, province_a, recommendations, settings, django_assert_max_num_queries
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    agent = client_for(users["agent_a"])
+    agent.get(list_url(province_a, export="csv"))
+    job = Job.objects.get()
+    # Session, user, the reaper's UPDATE, the job, savepoints: polled every second.
+    with django_assert_max_num_queries(6):
+        panel = agent.get(job.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert 'data-state="queued"' in panel.content.decode()

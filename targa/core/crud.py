@@ -335,7 +335,7 @@ def workflow_panel(view, obj, **extra) -> dict | None:
     if f is None:
         return None
     return {
-        "status": getattr(obj, f"get_{f.name}_display")(),
+        "status": workflow.status_label(obj),
         "actions": workflow.actions_for(view.request.user, obj),
         "log": list(workflow.log_for(obj)[:50]),
         "url": reverse(f"{view.url_base}_transition", kwargs=view.url_kwargs(pk=obj.pk)),
@@ -389,13 +389,13 @@ class ScopedTransitionView(ScopedObjectMixin, TemplateView):
             return self.refused(form, conflict.message(), 409)
         except ValidationError as error:
             return self.refused(form, " ".join(error.messages), 400)
+        if request.htmx:  # the panel shows the new status; no message left for the next page
+            return self.panel(form, None, 200)
         messages.success(
             request,
             _("Done. The status is now “%(status)s”.")
-            % {"status": workflow_panel(self, self.object)["status"]},
+            % {"status": workflow.status_label(self.object)},
         )
-        if request.htmx:
-            return self.panel(form, None, 200)
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def refused(self, form, message: str, status: int):

@@ -123,6 +123,11 @@ def actions_for(user, obj) -> list[Action]:
     return actions
 
 
+def status_label(obj) -> str:
+    """The record's status as people read it, in their language."""
+    return getattr(obj, f"get_{state_field(type(obj)).name}_display")()
+
+
 def is_locked(obj) -> bool:
     """Whether the record's state forbids editing and deleting it (its `locked_states`)."""
     f = state_field(type(obj))
@@ -200,7 +205,7 @@ def transition_run(
     if not can_proceed(method):
         raise ValidationError(
             _("This can no longer be done: the record is now “%(state)s”.")
-            % {"state": getattr(current, f"get_{state_field(type(current)).name}_display")()}
+            % {"state": status_label(current)}
         )
     if not any(a.name == name for a in actions_for(by, current)):
         raise PermissionDenied
