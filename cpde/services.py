@@ -36,6 +36,7 @@ from provinces.models import Province
 from targa.core.models import User
 from targa.core.records import (
     Created,
+    LineErrors,
     check_sheet_versions,
     record_create,
     record_delete,
@@ -497,25 +498,31 @@ def training_record_participants(
         for p in TrainingParticipant.objects.select_for_update().filter(training=training)
     }
     check_sheet_versions(existing=existing, opened=versions_opened)
-    changed = 0
+    changed, refused = 0, {}
     for member_id, row in rows.items():
         line = existing.get(member_id)
-        if row is None:
-            if line is not None:
-                record_delete(instance=line, by=by)
+        try:
+            if row is None:
+                if line is not None:
+                    record_delete(instance=line, by=by)
+                    changed += 1
+            elif line is None:
+                record_create(
+                    instance=TrainingParticipant(
+                        training=training,
+                        member_id=member_id,
+                        attended=row.attended,
+                        score=row.score,
+                    ),
+                    by=by,
+                )
                 changed += 1
-            continue
-        score = row.score if row.attended else None
-        if line is None:
-            record_create(
-                instance=TrainingParticipant(
-                    training=training, member_id=member_id, attended=row.attended, score=score
-                ),
-                by=by,
-            )
-            changed += 1
-        elif (line.attended, line.score) != (row.attended, score):
-            line.attended, line.score = row.attended, score
-            record_update(instance=line, expected_version=line.version, by=by)
-            changed += 1
+            elif (line.attended, line.score) != (row.attended, row.score):
+                line.attended, line.score = row.attended, row.score
+                record_update(instance=line, expected_version=line.version, by=by)
+                changed += 1
+        except ValidationError as error:  # the line's own rules (a score only if attended…)
+            refused[member_id] = error
+    if refused:
+        raise LineErrors(refused)  # nothing is kept: the whole sheet is one transaction
     return changed

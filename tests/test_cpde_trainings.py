@@ -13,6 +13,7 @@ from cpde.selectors import training_average_score, with_training_stats
 from cpde.services import Participation, training_record_participants
 from provinces.demo import PROGRAMME_PROVINCES
 from provinces.models import Province
+from targa.core.records import LineErrors
 from tests import cpde_support as cs
 from tests.conftest import client_for
 
@@ -44,7 +45,7 @@ def test_training_average_score(users, province_a, members):
             brahim.pk: Participation(attended=True, score=4),
             chaima.pk: Participation(attended=True, score=5),
             driss.pk: Participation(attended=True),  # attended, gave no score
-            ezzahra.pk: Participation(attended=False, score=1),  # absent: her score is dropped
+            ezzahra.pk: Participation(attended=False),  # absent: no score
         },
         by=users["agent_a"],
     )
@@ -56,6 +57,27 @@ def test_training_average_score(users, province_a, members):
     assert "4,0" in page.content.decode()  # French decimal comma
 
 
+def test_the_service_refuses_a_score_from_someone_absent_and_writes_no_line(
+    users, province_a, members
+):
+    # The rule is the model's constraint, written once: the service, the sheet and the admin
+    # all meet it there.
+    training = cs.training(province_a, users["agent_a"])
+    amina, brahim = members[:2]
+    with pytest.raises(LineErrors) as refused:
+        training_record_participants(
+            training=training,
+            rows={
+                amina.pk: Participation(attended=True, score=5),
+                brahim.pk: Participation(attended=False, score=2),
+            },
+            by=users["agent_a"],
+        )
+    assert list(refused.value.lines) == [brahim.pk]
+    assert refused.value.messages == ["Seul un participant présent peut donner une note."]
+    assert not TrainingParticipant.objects.exists()
+
+
 def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, province_a, members):
     training = cs.training(province_a, users["agent_a"])
     amina, brahim, chaima, driss, ezzahra = members
@@ -64,7 +86,9 @@ def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, p
 
     refused = client.post(participants_url(training), data)
     assert refused.status_code == 200
-    assert refused.context["form"].errors[f"s{brahim.pk}"]
+    assert refused.context["form"].errors[f"s{brahim.pk}"] == [
+        "Seul un participant présent peut donner une note."
+    ]
     assert not TrainingParticipant.objects.exists()
 
     data[f"s{brahim.pk}"] = ""

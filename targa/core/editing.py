@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targa.core.access import in_province
-from targa.core.records import EditConflict, record_create, record_update
+from targa.core.records import EditConflict, LineErrors, record_create, record_update
 
 
 class SafeModelForm(forms.ModelForm):
@@ -64,6 +64,8 @@ class SheetForm(forms.Form):
     """
 
     opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The field of a line that shows the line's errors from the service (`LineErrors`).
+    line_error_field = "{key}"
 
     def remember_versions(self, versions: dict[int, int]) -> None:
         self.fields["opened_versions"].initial = self.encode_versions(versions)
@@ -85,6 +87,15 @@ class SheetForm(forms.Form):
         data["opened_versions"] = self.encode_versions(current_versions)
         self.data = data
         self.add_error(None, conflict.message())
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's refusal: each broken line's message on that line."""
+        if isinstance(error, LineErrors):
+            for key, line_error in error.lines.items():
+                name = self.line_error_field.format(key=key)
+                self.add_error(name if name in self.fields else None, line_error.messages)
+        else:
+            add_model_errors(self, error)
 
 
 def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:

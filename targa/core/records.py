@@ -162,6 +162,15 @@ def check_sheet_versions(*, existing: dict, opened: dict[int, int] | None) -> No
         raise EditConflict.deleted()
 
 
+class LineErrors(ValidationError):
+    """The lines of a sheet that break a rule, by line key (e.g. member id): the service
+    checks every line, writes none, and the sheet shows each message on its own line."""
+
+    def __init__(self, lines: dict):
+        self.lines = lines
+        super().__init__([message for error in lines.values() for message in error.messages])
+
+
 @transaction.atomic
 def record_delete(*, instance: TrackedModel, by: User) -> None:
     """Delete a record; its history keeps the last state, who deleted it and when.
