@@ -39,6 +39,7 @@ from targa.core.records import (
     LineErrors,
     check_sheet_versions,
     record_create,
+    record_created_by,
     record_delete,
     record_update,
 )
@@ -128,10 +129,17 @@ def _require(by: User, perm: Perm, recommendation: Recommendation) -> None:
         raise PermissionDenied
 
 
-def _already_logged(submission_id: uuid.UUID | None) -> RecommendationFollowUp | None:
+def follow_up_already_logged(
+    submission_id: uuid.UUID | None, recommendation: Recommendation, by: User
+) -> RecommendationFollowUp | None:
+    """The follow-up this very form already logged (a resend), if any: same recommendation,
+    same person; anyone else's token is not a resend."""
     if submission_id is None:
         return None
-    return RecommendationFollowUp.objects.filter(submission_id=submission_id).first()
+    found = RecommendationFollowUp.objects.filter(
+        submission_id=submission_id, recommendation=recommendation
+    ).first()
+    return found if found is not None and record_created_by(found, by) else None
 
 
 def _log(
@@ -168,7 +176,7 @@ def recommendation_add_follow_up(
 ) -> RecommendationFollowUp:
     """Log what happened on a recommendation, without changing its status (field agents)."""
     _require(by, Perm.CHANGE, recommendation)
-    return _already_logged(submission_id) or _log(
+    return follow_up_already_logged(submission_id, recommendation, by) or _log(
         recommendation=recommendation,
         by=by,
         date=date,
@@ -226,7 +234,7 @@ def recommendation_update_status(
     Field agents may do so on an open recommendation; reopening a closed one (done or
     dropped) is a coordinator's decision, like closing it (the workflow says who may).
     """
-    if _already_logged(submission_id):
+    if follow_up_already_logged(submission_id, recommendation, by):
         return recommendation
     if status in Recommendation.CLOSED:
         raise ValueError("use recommendation_close to close a recommendation")
@@ -264,7 +272,7 @@ def recommendation_close(
 
     The closing is logged as a follow-up, so the log tells when and why.
     """
-    if _already_logged(submission_id):
+    if follow_up_already_logged(submission_id, recommendation, by):
         return recommendation
     if outcome not in Recommendation.CLOSED:
         raise ValueError("outcome must be done or dropped")

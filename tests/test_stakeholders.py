@@ -305,3 +305,32 @@ def test_stale_stakeholder_edit_is_refused(users, province_a):
     assert response.status_code == 409
     s.refresh_from_db()
     assert s.name == "Association"
+
+
+def test_a_submission_id_of_another_province_saves_a_new_record_there(
+    users, province_a, province_b
+):
+    # The token of a form saved in Khénifra, sent again by Figuig's agent: not a resend of
+    # their own form. Their input is saved in Figuig; they are not sent to Khénifra's record.
+    data_a = stakeholder_data(province_a)
+    client_for(users["agent_a"]).post(create_url(province_a), data_a)
+    khenifra = Stakeholder.objects.get()
+    data_b = stakeholder_data(province_b, name="Coopérative Figuig", communes=[])
+    data_b["submission_id"] = data_a["submission_id"]
+
+    response = client_for(users["agent_b"]).post(create_url(province_b), data_b)
+
+    figuig = Stakeholder.objects.get(name="Coopérative Figuig")
+    assert response.status_code == 302 and response["Location"] == figuig.get_absolute_url()
+    assert figuig.province == province_b and str(figuig.submission_id) != data_a["submission_id"]
+    khenifra.refresh_from_db()
+    assert (khenifra.name, khenifra.province) == ("Association Tiwizi", province_a)
+
+
+def test_the_same_person_resending_their_form_still_gets_one_record(users, province_a):
+    data = stakeholder_data(province_a)
+    client = client_for(users["agent_a"])
+    first = client.post(create_url(province_a), data)
+    again = client.post(create_url(province_a), data)
+    assert first["Location"] == again["Location"]
+    assert Stakeholder.objects.count() == 1

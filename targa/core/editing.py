@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targa.core.access import in_province
-from targa.core.records import EditConflict, LineErrors, record_create, record_update
+from targa.core.records import (
+    EditConflict,
+    LineErrors,
+    record_create,
+    record_created_by,
+    record_update,
+)
 
 
 class SafeModelForm(forms.ModelForm):
@@ -140,8 +146,12 @@ class SafeCreateMixin:
             token = None
         if token is not None:
             model = self.get_form_class()._meta.model
-            existing = model._default_manager.filter(submission_id=token).first()
-            if existing is not None:
+            candidates = model._default_manager.filter(submission_id=token)
+            province = getattr(self, "province", None)
+            if province is not None:  # never another province's record, nor its URL
+                candidates = in_province(candidates, province)
+            existing = candidates.first()
+            if existing is not None and record_created_by(existing, request.user):
                 self.object = existing
                 messages.info(request, self.already_saved_message)
                 return HttpResponseRedirect(self.get_success_url())

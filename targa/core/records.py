@@ -89,9 +89,11 @@ def record_create(
     manager = type(instance)._default_manager
     if submission_id is not None:
         existing = manager.filter(submission_id=submission_id).first()
-        if existing is not None:
+        if existing is not None and record_created_by(existing, by):
             return Created(existing, False)
-        instance.submission_id = submission_id
+        # Someone else's token (copied from another page, another province): not a resend of
+        # this person's form, so their input is saved as a new record with a token of its own.
+        instance.submission_id = submission_id if existing is None else uuid.uuid4()
     instance.full_clean()
     if _checks_writes(instance):
         instance.check_write(by=by, before=None, m2m=m2m)
@@ -112,6 +114,12 @@ def record_create(
             raise
         return Created(existing, False)
     return Created(instance, True)
+
+
+def record_created_by(record: TrackedModel, by: User) -> bool:
+    """Whether `by` created `record` (its history's first entry says who)."""
+    first = record.history.order_by("history_date", "history_id").only("history_user").first()
+    return first is not None and first.history_user_id == getattr(by, "pk", None)
 
 
 @transaction.atomic
