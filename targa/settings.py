@@ -89,8 +89,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "targa.wsgi.application"
 
+# An unset or empty DATABASE_URL means the SQLite file in the project folder.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -95,6 +95,15 @@ MATRIX: dict[str, list[Case]] = {
         Case(OWNER_ONLY | {"agent_a": 302}, method="post", kwargs=_job(Job.State.FAILED)),
         Case(everyone(405), kwargs=_job(Job.State.FAILED)),
     ],
+    "exports:province": [
+        Case(scoped(), kwargs=_a),
+        Case(
+            scoped(302),
+            method="post",
+            kwargs=_a,
+            data=lambda ctx: {"exporter": "cpde.workbook", "format": "xlsx"},
+        ),
+    ],
     "users:list": [Case(ADMIN_ONLY)],
     "users:create": [Case(ADMIN_ONLY)],
     "users:detail": [Case(ADMIN_ONLY, kwargs=_user)],

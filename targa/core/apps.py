@@ -13,3 +13,9 @@ class CoreConfig(AppConfig):
     label = "targa"
     verbose_name = _("Targa")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def contributions(self):
+        from targa.core.registry import Contributions, MenuEntry
+
+        # The base's own page of a province: the files the apps offer (their exporters).
+        return Contributions(menu=(MenuEntry(_("Exports"), "exports:province", "download", 95),))

@@ -63,18 +63,28 @@ def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, 
     return response
 
 
+def list_view_for(user, path: str, query: str = "") -> "ScopedListView":
+    """The record-kit list at `path`, set up for `user` outside a request (a job): the access
+    layer is asked again (404/403 as on the page), with the same filters."""
+    match = resolve(path)
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, ScopedListView):
+        raise ImproperlyConfigured(f"{path} is not a record-kit list.")
+    view = view_class(**match.func.view_initkwargs)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = path
+    request.GET = QueryDict(query)
+    request.user = user
+    view.setup(request, *match.args, **match.kwargs)
+    view.load_scope(request, match.kwargs)
+    return view
+
+
 def run_list_export(job) -> tuple[str, str, bytes]:
     """The worker's side of a large list export: the list view rebuilt for the job's owner
     (the access layer asked again, the same filters), its rows streamed into the file."""
-    match = resolve(job.params["path"])
-    view = match.func.view_class(**match.func.view_initkwargs)
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = job.params["path"]
-    request.GET = QueryDict(job.params.get("query", ""))
-    request.user = job.owner
-    view.setup(request, *match.args, **match.kwargs)
-    view.load_scope(request, match.kwargs)
+    view = list_view_for(job.owner, job.params["path"], job.params.get("query", ""))
     qs, _filterset, _q = view.filtered()
     progress = jobs.Progress(job, total=qs.count(), step=gettext("Writing the rows"))
     return export_file(
