@@ -23,11 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
-from targa.core.editing import SafeModelForm, ScopedForm, SheetForm
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from targa.core.editing import SafeModelForm, ScopedForm, SheetForm, date_input
 
 
 def time_input() -> forms.TimeInput:

@@ -23,13 +23,8 @@ from provinces.models import (
     ProvinceProgramme,
     Stakeholder,
 )
-from targa.core.editing import SafeModelForm, ScopedForm
+from targa.core.editing import SafeModelForm, ScopedForm, date_input
 from targa.core.models import User
-
-
-def date_input() -> forms.DateInput:
-    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProvinceRecordForm(ScopedForm):

@@ -236,16 +236,40 @@ class ScopedListView(ScopedMixin, TemplateView):
         qs = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(
-                self.request.GET or None, queryset=qs, request=self.request, province=self.province
-            )
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            filterset = self._filterset(self.request.GET, qs)
             if filterset.is_bound and not filterset.is_valid():
-                qs = qs.none()
+                # A filter the list cannot read (a hand-typed ?year=0, a stale link) is left
+                # out, and the person is told; the others still apply.
+                labels = [str(filterset.form[name].label) for name in filterset.errors]
+                messages.warning(
+                    self.request,
+                    gettext("These filters were not understood and are not applied: %(f)s.")
+                    % {"f": ", ".join(labels)},
+                    fail_silently=True,
+                )
+                data = self.request.GET.copy()
+                for name in filterset.errors:
+                    data.pop(name, None)
+                filterset = self._filterset(data, qs)
+            if filterset.is_bound and filterset.is_valid():
+                qs = filterset.qs
+        self.filterset = filterset
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
         return qs.order_by(*self.ordering), filterset, q
+
+    def _filterset(self, data, qs):
+        return self.filterset_class(
+            data or None, queryset=qs, request=self.request, province=self.province
+        )
+
+    def filter_value(self, name: str):
+        """A filter's value as the list applies it (None when absent or not understood)."""
+        fs = getattr(self, "filterset", None)
+        if fs is None or not fs.is_bound or not fs.is_valid():
+            return None
+        return fs.form.cleaned_data.get(name) or None
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targa.core.access import in_province
+from targa.core.models import DATE_MAX, DATE_MIN
 from targa.core.records import (
     EditConflict,
     LineErrors,
@@ -62,6 +63,15 @@ class ScopedForm(SafeModelForm):
             queryset = getattr(f, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "province_path"):
                 f.queryset = in_province(queryset, province)
+
+
+def date_input(bounds=(DATE_MIN, DATE_MAX)) -> forms.DateInput:
+    """The phone's own date picker, limited to the plausible span (the model checks it too);
+    the value travels as YYYY-MM-DD whatever the language."""
+    return forms.DateInput(
+        attrs={"type": "date", "min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
+        format="%Y-%m-%d",
+    )
 
 
 class SheetForm(forms.Form):
