@@ -40,7 +40,9 @@ class ProvinceRecordForm(ScopedForm):
 class ProgrammeForm(SafeModelForm):
     class Meta:
         model = ProvinceProgramme
-        fields = ["is_active", "started_on", "operator", "focal_point", "notes"]
+        # Whether the programme runs is an administrator's decision, confirmed on its own
+        # page (ProgrammeActivationView), not a box ticked among the others.
+        fields = ["started_on", "operator", "focal_point", "notes"]
         widgets = {
             "started_on": date_input(),
             "notes": forms.Textarea(attrs={"rows": 4}),

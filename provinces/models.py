@@ -168,6 +168,18 @@ class ProvinceProgramme(TrackedModel):
     def __str__(self) -> str:
         return str(self.province)
 
+    def check_write(self, *, by, before, m2m) -> None:
+        """Switching the programme off hides the province from everyone but administrators:
+        only they decide it (`programme_set_active`), whoever the caller."""
+        super().check_write(by=by, before=before, m2m=m2m)
+        if before is not None and before.is_active != self.is_active:
+            from targa.core.access import Perm, perms_in
+
+            if Perm.MANAGE not in perms_in(by, None):
+                raise ValidationError(
+                    {"is_active": _("Only an administrator switches a province's programme.")}
+                )
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
