@@ -105,7 +105,12 @@ def meeting_record_attendance(
     existing = {
         a.member_id: a for a in Attendance.objects.select_for_update().filter(meeting=meeting)
     }
-    check_sheet_versions(existing=existing, opened=versions_opened)
+    check_sheet_versions(
+        existing=existing,
+        opened=versions_opened,
+        history=Attendance.history.filter(meeting_id=meeting.pk),
+        key="member_id",
+    )
     changed = 0
     for member_id, status in statuses.items():
         line = existing.get(member_id)
@@ -505,7 +510,12 @@ def training_record_participants(
         p.member_id: p
         for p in TrainingParticipant.objects.select_for_update().filter(training=training)
     }
-    check_sheet_versions(existing=existing, opened=versions_opened)
+    check_sheet_versions(
+        existing=existing,
+        opened=versions_opened,
+        history=TrainingParticipant.history.filter(training_id=training.pk),
+        key="member_id",
+    )
     changed, refused = 0, {}
     for member_id, row in rows.items():
         line = existing.get(member_id)

@@ -121,6 +121,25 @@ def test_stale_participants_sheet_is_refused(users, province_a, members):
     assert training.participants.get().attended is True
 
 
+def test_a_stale_sheet_names_who_removed_a_line_and_when(users, province_a, members):
+    training = cs.training(province_a, users["agent_a"])
+    amina = members[0]
+    agent, coord = client_for(users["agent_a"]), client_for(users["coord_a"])
+    assert agent.post(participants_url(training), {f"p{amina.pk}": "yes"}).status_code == 302
+    opened = agent.get(participants_url(training)).context["form"]["opened_versions"].value()
+    now = coord.get(participants_url(training)).context["form"]["opened_versions"].value()
+    # The coordinator takes Amina off the list; the agent then saves the older sheet.
+    coord.post(participants_url(training), {f"p{amina.pk}": "", "opened_versions": now})
+
+    stale = agent.post(
+        participants_url(training), {f"p{amina.pk}": "no", "opened_versions": opened}
+    )
+
+    assert stale.status_code == 409
+    assert f"modifié par {users['coord_a']} le" in stale.content.decode()
+    assert not training.participants.exists()
+
+
 def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users, province_a):
     national = cpde.Questionnaire.objects.get(
         province__isnull=True, title__startswith="Besoins en outils"

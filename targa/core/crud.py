@@ -13,6 +13,7 @@ different branches answers 404.
 """
 
 import io
+import uuid
 from functools import reduce
 from operator import or_
 
@@ -20,22 +21,34 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import path, resolve, reverse
-from django.utils import timezone, translation
+from django.urls import NoReverseMatch, path, resolve, reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from targa.core import exports, jobs, workflow
-from targa.core.access import Perm, access_object, access_province, in_province, perms_in
+from targa.core.access import (
+    Perm,
+    access_object,
+    access_province,
+    in_province,
+    perms_in,
+    province_id_of,
+)
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.models import state_field
-from targa.core.records import EditConflict, record_delete
+from targa.core.records import DELETED_MESSAGE, EditConflict, deleted_record, record_delete
 
 EXPORT_FORMATS = exports.FORMATS
 
@@ -497,6 +510,55 @@ class ScopedUpdateView(RefuseLockedMixin, ScopedObjectMixin, SafeUpdateMixin, Up
         kwargs = super().get_form_kwargs()
         kwargs["province"] = self.province
         return kwargs
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except Http404:
+            deletion = self.deletion_in_this_province()
+            if deletion is None:
+                raise
+            return self.deleted_meanwhile(deletion)
+
+    def deletion_in_this_province(self):
+        """The history's deletion entry of the URL's record, if it was deleted while it
+        belonged to the URL's province (whose access the scope already checked)."""
+        deletion = deleted_record(self.model, self.kwargs.get("pk"))
+        if deletion is None:
+            return None
+        try:
+            province_id = province_id_of(deletion.instance)
+        except ObjectDoesNotExist:  # its parent is gone too: nothing to say more
+            return None
+        return deletion if province_id == self.province.pk else None
+
+    def deleted_meanwhile(self, deletion):
+        """Someone deleted the record after this person opened it: say who and when, and
+        give their input back, ready to be saved as a new record where that exists."""
+        data = self.request.POST.copy()
+        data["submission_id"] = str(uuid.uuid4())
+        data.pop("version", None)
+        kwargs = {**self.get_form_kwargs(), "instance": None, "data": data}
+        form = self.get_form_class()(**kwargs)
+        self.object = None
+        try:
+            create_url = reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
+        except NoReverseMatch:
+            create_url = None
+        conflict = EditConflict.deleted(deletion)
+        ctx = self.get_context_data(
+            form=form,
+            conflict_message=DELETED_MESSAGE
+            % {
+                "user": conflict.changed_by or gettext("someone"),
+                "time": formats.date_format(
+                    timezone.localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+            form_action=create_url,
+            deleted=True,
+        )
+        return self.render_to_response(ctx, status=409)
 
 
 class ScopedDeleteView(RefuseLockedMixin, ScopedObjectMixin, TemplateView):
