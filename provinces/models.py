@@ -337,6 +337,7 @@ class Contact(TrackedModel):
     email = models.EmailField(_("e-mail"), blank=True)
 
     province_path = "stakeholder__province"
+    delete_perm = "change"
 
     class Meta:
         verbose_name = _("contact")
@@ -912,6 +913,7 @@ class FollowUpAction(TrackedModel):
     objects = FollowUpActionQuerySet.as_manager()
 
     province_path = "visit__province"
+    delete_perm = "change"
 
     class Meta:
         verbose_name = _("follow-up action")

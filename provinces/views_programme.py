@@ -311,7 +311,7 @@ class FollowUpUpdateView(FollowUpMixin, crud.ScopedUpdateView):
 
 
 class FollowUpDeleteView(FollowUpMixin, crud.ScopedDeleteView):
-    required_perm = Perm.CHANGE
+    pass
 
 
 class FollowUpHistoryView(FollowUpMixin, crud.ScopedHistoryView):

@@ -504,7 +504,10 @@ class RefuseLockedMixin:
 
 class ScopedUpdateView(RefuseLockedMixin, ScopedObjectMixin, SafeUpdateMixin, UpdateView):
     template_name = "crud/form.html"
-    required_perm = Perm.CHANGE
+
+    @property
+    def required_perm(self):
+        return Perm(self.model.change_perm)  # the model says it once; its Edit button too
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -565,7 +568,10 @@ class ScopedDeleteView(RefuseLockedMixin, ScopedObjectMixin, TemplateView):
     """Ask, then delete; the record's history keeps its last state and who deleted it."""
 
     template_name = "crud/confirm_delete.html"
-    required_perm = Perm.VALIDATE
+
+    @property
+    def required_perm(self):
+        return Perm(self.model.delete_perm)
     success_message = _("Deleted. Its history is kept.")
     # What a refused delete says when other records still refer to this one; by default
     # the service's message, which counts them by kind.

@@ -94,6 +94,12 @@ class TrackedModel(models.Model):
 
     history = HistoricalRecords(inherit=True, excluded_fields=["submission_id", "updated_at"])
 
+    # The permission (in the record's province) that editing it, and deleting it, asks for
+    # (values of targa.core.access.Perm): the edit and delete views ask it, and so do the
+    # buttons that lead to them (`targa.core.workflow.can`).
+    change_perm = "change"
+    delete_perm = "validate"
+
     # Fields whose plausible dates differ from the programme's span: {name: (first, last)},
     # e.g. a date of birth.
     date_bounds: dict[str, tuple[datetime.date, datetime.date]] = {}

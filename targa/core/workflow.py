@@ -155,9 +155,9 @@ def can(user, action: str, obj) -> bool:
     if action == "view":
         return Perm.VIEW in perms
     if action == "change":
-        return Perm.CHANGE in perms and not locked
+        return Perm(getattr(obj, "change_perm", Perm.CHANGE)) in perms and not locked
     if action == "delete":
-        return Perm.VALIDATE in perms and not locked
+        return Perm(getattr(obj, "delete_perm", Perm.VALIDATE)) in perms and not locked
     return any(a.name == action for a in actions_for(user, obj))
 
 
