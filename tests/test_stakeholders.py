@@ -297,6 +297,7 @@ def test_cannot_attach_to_a_record_of_another_province(users, province_a, provin
 
 def test_stale_stakeholder_edit_is_refused(users, province_a):
     s = Stakeholder.objects.create(province=province_a, name="Association", kind="association")
+    s.name = "Association Amal"
     record_update(instance=s, expected_version=1, by=users["coord_a"])
     url = reverse("provinces:stakeholder_edit", args=[province_a.code, s.pk])
     response = client_for(users["agent_a"]).post(
@@ -304,7 +305,7 @@ def test_stale_stakeholder_edit_is_refused(users, province_a):
     )
     assert response.status_code == 409
     s.refresh_from_db()
-    assert s.name == "Association"
+    assert s.name == "Association Amal"
 
 
 def test_a_submission_id_of_another_province_saves_a_new_record_there(
@@ -369,3 +370,62 @@ def test_a_record_of_another_province_deleted_is_still_a_plain_404(users, provin
     edit_in_b = reverse("provinces:stakeholder_edit", args=[province_b.code, stakeholder.pk])
     response = client_for(users["agent_b"]).post(edit_in_b, stakeholder_data(province_b))
     assert response.status_code == 404
+
+
+def _opened_edit(client, stakeholder):
+    url = reverse("provinces:stakeholder_edit", args=[stakeholder.province.code, stakeholder.pk])
+    form = client.get(url).context["form"]
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value not in (None, ""):
+            data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
+    return url, data
+
+
+def test_a_stale_save_keeps_the_other_person_s_changes_to_fields_it_did_not_touch(
+    users, province_a
+):
+    agent, coordinator = client_for(users["agent_a"]), client_for(users["coord_a"])
+    agent.post(create_url(province_a), stakeholder_data(province_a))
+    stakeholder = Stakeholder.objects.get()
+    url, opened = _opened_edit(agent, stakeholder)
+    _url, theirs = _opened_edit(coordinator, stakeholder)
+    assert coordinator.post(url, {**theirs, "phone": "+212 600 111 222"}).status_code == 302
+
+    # The agent changes only the notes, on the page opened before the coordinator's save.
+    response = agent.post(url, {**opened, "notes": "Rencontrée le 3 mars"}, follow=True)
+
+    stakeholder.refresh_from_db()
+    assert (stakeholder.phone, stakeholder.notes) == ("+212 600 111 222", "Rencontrée le 3 mars")
+    assert stakeholder.version == 3
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(str(users["coord_a"]) in m and "Téléphone" in m for m in messages), messages
+
+
+def test_only_a_real_clash_is_asked_about_with_both_values(users, province_a):
+    agent, coordinator = client_for(users["agent_a"]), client_for(users["coord_a"])
+    agent.post(create_url(province_a), stakeholder_data(province_a))
+    stakeholder = Stakeholder.objects.get()
+    url, opened = _opened_edit(agent, stakeholder)
+    _url, theirs = _opened_edit(coordinator, stakeholder)
+    coordinator.post(url, {**theirs, "phone": "+212 600 111 222", "acronym": "ATZ"})
+
+    response = agent.post(url, {**opened, "phone": "+212 700 333 444", "notes": "Vu"})
+
+    assert response.status_code == 409
+    clashes = response.context["conflict_clashes"]
+    assert [(label, t, y) for label, t, y in clashes] == [
+        ("Téléphone", "+212 600 111 222", "+212 700 333 444")
+    ]
+    assert [label for label, _v in response.context["conflict_taken"]] == ["Sigle"]
+    form = response.context["form"]
+    # The form holds the merge: the agent's phone and notes, the coordinator's acronym.
+    assert (form["phone"].value(), form["notes"].value(), form["acronym"].value()) == (
+        "+212 700 333 444",
+        "Vu",
+        "ATZ",
+    )
+    assert form["version"].value() == 2
+    stakeholder.refresh_from_db()
+    assert stakeholder.phone == "+212 600 111 222"  # nothing saved until the agent chooses

@@ -216,6 +216,7 @@ class QuestionCreateView(QuestionMixin, crud.ScopedCreateView):
 
 class QuestionUpdateView(QuestionMixin, crud.ScopedUpdateView):
     form_class = QuestionForm
+    merge_without_asking = False  # its save is question_update, choices included
 
     def form_valid(self, form):
         try:
@@ -329,6 +330,7 @@ class ResponseCreateView(ResponseMixin, crud.ScopedCreateView):
 class ResponseUpdateView(ResponseMixin, crud.ScopedUpdateView):
     form_class = ResponseForm
     template_name = "cpde/response_form.html"
+    merge_without_asking = False  # its save is response_update, answers included
 
     def form_valid(self, form):
         try:

@@ -188,9 +188,19 @@ class SafeCreateMixin:
 
 
 class SafeUpdateMixin:
-    """UpdateView behaviour: refuse to overwrite a record someone saved in the meantime."""
+    """UpdateView behaviour: never overwrite a record someone saved in the meantime.
+
+    A save from a stale page is merged field by field with what the other person saved: a
+    field only they changed takes their value, a field only this person changed keeps theirs,
+    and only a field both changed differently is a clash. Without a clash the merge is saved
+    at once (and the person told what the other changed); with one, the page comes back
+    (409) with the merge in the form and each clash shown with both values.
+    """
 
     success_message = gettext_lazy("Changes saved.")
+    # Whether a stale save without clashes is merged and saved at once; a view whose save
+    # goes through its own service (not `record_update`) shows the merge for confirmation.
+    merge_without_asking = True
 
     def form_valid(self, form):
         try:
@@ -208,25 +218,120 @@ class SafeUpdateMixin:
         return HttpResponseRedirect(self.get_success_url())
 
     def conflict(self, form, conflict: EditConflict):
-        """Re-show the person's input with who changed the record, when, and the current values."""
-        message = conflict.message()
-        # The next save starts from the current version: saving again is a deliberate choice.
-        data = form.data.copy()
-        data["version"] = conflict.current.version
-        form.data = data
-        current = model_to_dict(conflict.current, fields=form._meta.fields)
-        differing = []
-        for name, bound in form.fields.items():
-            if name not in current:
-                continue
-            theirs = bound.prepare_value(current[name])
-            mine = bound.prepare_value(form.cleaned_data.get(name))
-            if _comparable(theirs) != _comparable(mine):
-                differing.append((bound.label or name, display_value(conflict.current, name)))
+        merge = Merge(form, conflict)
+        if not merge.clashes and self.merge_without_asking:
+            try:
+                self.object = record_update(
+                    instance=merge.instance,
+                    expected_version=conflict.current.version,
+                    by=self.request.user,
+                    m2m=merge.m2m,
+                )
+            except (EditConflict, ValidationError):
+                pass  # saved again meanwhile, or the merge breaks a rule: show it instead
+            else:
+                messages.success(self.request, merge.merged_message(conflict))
+                return HttpResponseRedirect(self.get_success_url())
+        kwargs = {k: v for k, v in self.get_form_kwargs().items() if k not in ("data", "files")}
+        kwargs.update(
+            instance=merge.instance, initial={**kwargs.get("initial", {}), **merge.initial}
+        )
         return self.render_to_response(
-            self.get_context_data(form=form, conflict_message=message, conflict_fields=differing),
+            self.get_context_data(
+                form=self.get_form_class()(**kwargs),
+                conflict_message=conflict.message(),
+                conflict_taken=merge.taken,
+                conflict_clashes=merge.clashes,
+            ),
             status=409,
         )
+
+
+class Merge:
+    """A three-way merge of a stale form: the record as the person opened it (from its
+    history, by version), as it is now, and as the person wants it."""
+
+    def __init__(self, form: forms.ModelForm, conflict: EditConflict):
+        current = conflict.current
+        opened = _as_opened(current, form.cleaned_data.get("version"))
+        own = _model_field_names(current) - {"version", "submission_id"}
+        fields = [name for name in form.fields if name in own]
+        m2m_names = {f.name for f in current._meta.many_to_many}
+        theirs = model_to_dict(current, fields=fields)
+        base = (
+            model_to_dict(opened, fields=[n for n in fields if n not in m2m_names])
+            if opened is not None
+            else {}
+        )
+        self.instance = type(current)._default_manager.get(pk=current.pk)
+        self.m2m: dict = {}
+        self.taken: list[tuple[str, str]] = []  # (label, their value) taken as theirs
+        self.clashes: list[tuple[str, str, str]] = []  # (label, theirs, yours)
+        self.initial: dict = {}
+        mine_instance = form.instance
+        for name in fields:
+            field = form.fields[name]
+            t = _comparable(field.prepare_value(theirs.get(name)))
+            m = _comparable(field.prepare_value(form.cleaned_data.get(name)))
+            b = _comparable(field.prepare_value(base[name])) if name in base else None
+            label = str(field.label or name)
+            keep_mine = True
+            if t == m:
+                keep_mine = False
+            elif b is not None and m == b:  # only they changed it: theirs is newer
+                keep_mine = False
+                self.taken.append((label, display_value(current, name)))
+            elif b is None or t != b:  # both changed it, differently (or we cannot tell)
+                self.clashes.append(
+                    (label, display_value(current, name), _display_mine(form, name))
+                )
+            if name in m2m_names:
+                chosen = form.cleaned_data.get(name) if keep_mine else getattr(current, name).all()
+                self.m2m[name] = list(chosen)
+                self.initial[name] = [o.pk for o in self.m2m[name]]
+            elif keep_mine:
+                setattr(self.instance, name, getattr(mine_instance, name))
+        # What the form carries that is not a field of the model (choices typed as text…).
+        for name in form.fields:
+            if name not in fields and name not in ("version",) and name in form.cleaned_data:
+                self.initial[name] = form.cleaned_data[name]
+
+    def merged_message(self, conflict: EditConflict) -> str:
+        fields = ", ".join(label for label, _value in self.taken)
+        if not fields:
+            return str(_("Changes saved."))
+        return _(
+            "Changes saved. %(user)s had changed other fields meanwhile (%(fields)s): their "
+            "values are kept with yours."
+        ) % {"user": conflict.changed_by or _("someone"), "fields": fields}
+
+
+def _model_field_names(obj: models.Model) -> set[str]:
+    return {f.name for f in obj._meta.get_fields() if f.concrete or f.many_to_many}
+
+
+def _as_opened(current: models.Model, version) -> models.Model | None:
+    """The record as it was at `version` (its history keeps every version), or None."""
+    if not isinstance(version, int) or not hasattr(current, "history"):
+        return None
+    entry = current.history.filter(version=version).exclude(history_type="-").first()
+    return entry.instance if entry is not None else None
+
+
+def _display_mine(form, name: str) -> str:
+    value = form.cleaned_data.get(name)
+    if isinstance(value, list | tuple | set) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return ", ".join(str(v) for v in items) or "—"
+    field = form.fields[name]
+    choices = dict(getattr(field, "choices", ()) or ())
+    if value in choices and not hasattr(value, "pk"):
+        return str(choices[value]) or "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if value in (None, ""):
+        return "—"
+    return str(formats.localize(value))
 
 
 def _comparable(value: Any) -> Any:
