@@ -4,6 +4,7 @@ import gettext
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -68,15 +69,17 @@ def test_compiled_catalogue_matches_the_po_file(lang):
     folder = Path(settings.BASE_DIR, "locale", lang, "LC_MESSAGES")
     with (folder / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    po = (folder / "django.po").read_text("utf-8")
-    stale = [
-        msgid
-        for msgid, msgstrs, _flags in entries(po)
-        if msgid
-        and "%" not in msgid
-        and len(msgstrs) == 1
-        and compiled.gettext(msgid.replace('\\"', '"')) != msgstrs[0].replace('\\"', '"')
-    ]
+    stale = []
+    for entry in polib.pofile(str(folder / "django.po")).translated_entries():
+        if "%" in entry.msgid or entry.msgid_plural:
+            continue
+        got = (
+            compiled.pgettext(entry.msgctxt, entry.msgid)
+            if entry.msgctxt
+            else compiled.gettext(entry.msgid)
+        )
+        if got != entry.msgstr:
+            stale.append(entry.msgid)
     assert not stale, f"Run compilemessages: {stale[:5]}"
 
 

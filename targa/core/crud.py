@@ -572,6 +572,7 @@ class ScopedDeleteView(RefuseLockedMixin, ScopedObjectMixin, TemplateView):
     @property
     def required_perm(self):
         return Perm(self.model.delete_perm)
+
     success_message = _("Deleted. Its history is kept.")
     # What a refused delete says when other records still refer to this one; by default
     # the service's message, which counts them by kind.
