@@ -113,6 +113,10 @@ MATRIX: dict[str, list[Case]] = {
     "users:create": [Case(ADMIN_ONLY)],
     "users:detail": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:history": [Case(ADMIN_ONLY, kwargs=_user)],
+    "users:unlock": [
+        Case(ADMIN_ONLY | {"admin": 302}, method="post", kwargs=_user),
+        Case(ADMIN_ONLY | {"admin": 405}, kwargs=_user),
+    ],
     "users:membership_history": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:membership_create": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:membership_delete": [
