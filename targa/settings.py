@@ -127,6 +127,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600
 
 # Login throttling (django-axes, failed attempts kept in the database). After
 # LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, logging in is refused for that
@@ -198,7 +199,12 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Outgoing mail (password resets): printed on the console unless EMAIL_URL names an SMTP
+# server, e.g. smtp+tls://user:password@smtp.example.org:587 (see the README).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="targa@localhost")
 
 # simple-history keeps who changed what; the user comes from the request middleware.

@@ -1,7 +1,8 @@
 """Logging in under attack: failed logins lock an account from an address, and an address,
-for a while; an administrator unlocks."""
+for a while; an administrator unlocks; a forgotten password is reset by e-mail."""
 
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -57,7 +58,7 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused_with_a_clear_messa
     blocked = "Trop de tentatives de connexion échouées : la connexion est bloquée jusqu'à"
     assert f"{blocked} {until}." in html
     assert "Un administrateur du programme peut débloquer votre compte plus tôt." in html
-    assert 'name="username"' in html
+    assert 'name="username"' in html and "Mot de passe oublié ?" in html
 
     # The same account by e-mail, in other letters, is the same lock.
     assert attempt(client, "Agent.A@Example.org", PASSWORD).status_code == 429
@@ -192,3 +193,78 @@ def test_only_administrators_unlock(users):
     response = coordinator.post(reverse("users:unlock", args=[users["agent_a"].pk]))
     assert response.status_code == 403
     assert AccessAttempt.objects.exists()
+
+
+# Password reset by e-mail.
+
+
+def reset_link(message) -> str:
+    return re.search(r"https?://testserver(/\S+)", message.body).group(1)
+
+
+def test_password_reset_end_to_end(users, mailoutbox):
+    client = Client()
+    login_page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("password_reset")}"' in login_page
+
+    response = client.post(reverse("password_reset"), {"email": "Agent.A@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    [message] = mailoutbox
+    assert message.to == ["agent.a@example.org"]
+    assert message.subject == "Choisissez un nouveau mot de passe Targa"
+    assert "Votre nom d'utilisateur est agent.a" in message.body
+    assert "Le lien ne fonctionne qu'une fois, dans un délai de 24 heures." in message.body
+
+    form = client.get(reset_link(message), follow=True)
+    assert form.status_code == 200 and 'name="new_password1"' in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Tizi-n-Tichka-2026", "new_password2": "Tizi-n-Tichka-2026"},
+    )
+    assert done["Location"] == reverse("password_reset_complete")
+    complete = client.get(done["Location"]).content.decode()
+    assert "Votre nouveau mot de passe est enregistré" in complete
+
+    assert attempt(Client(), "agent.a", PASSWORD).status_code == 200
+    assert attempt(Client(), "agent.a", "Tizi-n-Tichka-2026").status_code == 302
+    # The link worked once.
+    again = client.get(reset_link(message), follow=True).content.decode()
+    assert "Ce lien ne fonctionne plus" in again
+
+
+def test_unknown_email_gets_the_same_answer_and_no_message(users, mailoutbox):
+    known = Client().post(reverse("password_reset"), {"email": "agent.a@example.org"})
+    unknown = Client().post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
+    assert len(mailoutbox) == 1
+    page = Client().get(unknown["Location"]).content.decode()
+    assert "Si un compte a cette adresse, un message" in page
+
+
+def test_reset_message_is_in_the_language_the_user_chose(users, mailoutbox):
+    users["agent_a"].language = "ar"
+    users["agent_a"].save()
+    # Asked from a French page: the message follows the user's own choice.
+    Client().post(reverse("password_reset"), {"email": "agent.a@example.org"})
+    [message] = mailoutbox
+    assert message.subject == "اختر كلمة مرور جديدة لـ Targa"
+    assert "اسم المستخدم الخاص بك هو agent.a" in message.body
+
+
+def test_reset_pages_in_arabic(users):
+    client = Client()
+    client.cookies["targa_language"] = "ar"
+    page = client.get(reverse("password_reset")).content.decode()
+    assert 'dir="rtl"' in page and "هل نسيت كلمة المرور؟" in page
+
+
+def test_a_reset_password_also_lifts_the_lock(users, mailoutbox):
+    fail("agent.a", LIMIT)
+    client = Client()
+    client.post(reverse("password_reset"), {"email": "agent.a@example.org"})
+    form = client.get(reset_link(mailoutbox[0]), follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Tizi-n-Tichka-2026", "new_password2": "Tizi-n-Tichka-2026"},
+    )
+    assert attempt(Client(), "agent.a", "Tizi-n-Tichka-2026").status_code == 302
