@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.UserListView.as_view(), name="list"),
     path("new/", views.UserCreateView.as_view(), name="create"),
     path("<int:pk>/", views.UserUpdateView.as_view(), name="detail"),
+    path("<int:pk>/unlock/", views.UserUnlockView.as_view(), name="unlock"),
     path("<int:pk>/history/", views.UserHistoryView.as_view(), name="history"),
     path(
         "<int:pk>/roles/history/",

@@ -14,6 +14,8 @@ from provinces import services
 from provinces.access import Perm, require_global_perm
 from provinces.forms import MembershipForm
 from provinces.models import Membership
+from targa.core import lockout
+from targa.core import services as core_services
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.forms import UserCreateForm, UserForm
 from targa.core.models import User
@@ -76,10 +78,26 @@ class UserUpdateView(UserObjectMixin, SafeUpdateMixin, UpdateView):
             "province__name_fr"
         )
         ctx["membership_form"] = MembershipForm(user=self.object)
+        until = lockout.user_locked_until(self.object)
+        ctx["locked_until"] = lockout.when_text(until) if until else None
         return ctx
 
     def get_success_url(self):
         return reverse("users:detail", args=[self.object.pk])
+
+
+class UserUnlockView(UserObjectMixin, View):
+    """Let a user locked out by failed logins log in again at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        member = self.get_object()
+        if core_services.user_unlock(user=member, by=request.user):
+            messages.success(request, _("%(user)s can log in again.") % {"user": member})
+        else:
+            messages.info(request, _("%(user)s had no failed logins to clear.") % {"user": member})
+        return HttpResponseRedirect(reverse("users:detail", args=[member.pk]))
 
 
 class UserHistoryView(UserObjectMixin, HistoryMixin, TemplateView):

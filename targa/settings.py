@@ -1,5 +1,6 @@
 """Targa's one settings module, read from the environment with django-environ (see .env.example)."""
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "targa.core",
     "provinces",
     "cpde",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a refused login into Targa's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "targa.urls"
@@ -113,15 +117,33 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "targa.User"
-# The first signs people in (and is the one sessions remember); the second grants permissions
-# by programme role.
+# The first refuses a login while it is locked out (django-axes); the second signs people in
+# (and is the one sessions remember); the third grants permissions by programme role.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "targa.core.backends.UsernameOrEmailBackend",
     "provinces.backends.ProgrammeRoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600
+
+# Login throttling (django-axes, failed attempts kept in the database). After
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, logging in is refused for that
+# many minutes after the last failure: for one account from one address, and for one address
+# whatever the accounts tried. A correct login clears that account's failures from that
+# address (targa.core.lockout.forget_failures_on_login); an administrator can unlock a user
+# from the user's page, an address from the admin's "Access attempts".
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Attempts refused during a lockout do not push its end back: the time the page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Logging in by e-mail or in other letter case counts against the same account.
+AXES_USERNAME_CALLABLE = "targa.core.lockout.username_for_login"
+AXES_CLIENT_IP_CALLABLE = "targa.core.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "targa.core.lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,11 +192,19 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-if env.bool("BEHIND_TLS_PROXY", default=False):
+# Behind a reverse proxy, the client's address is the last one the proxy added to
+# X-Forwarded-For (see targa.core.lockout.client_address).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
+# Outgoing mail (password resets): printed on the console unless EMAIL_URL names an SMTP
+# server, e.g. smtp+tls://user:password@smtp.example.org:587 (see the README).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="targa@localhost")
 
 # simple-history keeps who changed what; the user comes from the request middleware.

@@ -27,6 +27,26 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path(
+        "accounts/password/reset/",
+        core_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        core_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        core_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        core_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("provinces/", include("provinces.urls")),
     path("provinces/", include("cpde.urls")),
     path("provinces/", include("targa.core.urls_exports")),

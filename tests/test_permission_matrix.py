@@ -11,10 +11,13 @@ changes what the next one sees. PDFs are laid out but not written: a status is t
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
 from targa.core.models import Job
@@ -31,6 +34,22 @@ def _a(ctx):
 
 def _user(ctx):
     return {"pk": ctx["users"]["agent_a"].pk}
+
+
+def _reset_link(token=None):
+    """A password reset link of someone who is none of the roles (a role's login would void
+    it): a good one opens the form through a redirect that hides the token, a wrong one says
+    the link does not work."""
+
+    def make(ctx):
+        member = make_user(f"temp.{len(ctx['created'])}")
+        ctx["created"].append(member)
+        return {
+            "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
+            "token": token or default_token_generator.make_token(member),
+        }
+
+    return make
 
 
 def _fresh_membership(ctx):
@@ -78,6 +97,20 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "password_change": [Case(everyone(200))],
     "password_change_done": [Case(everyone(200))],
+    "password_reset": [
+        Case(everyone(200, anonymous=200)),
+        Case(
+            everyone(302, anonymous=302),
+            method="post",
+            data=lambda ctx: {"email": ctx["users"]["agent_a"].email},
+        ),
+    ],
+    "password_reset_done": [Case(everyone(200, anonymous=200))],
+    "password_reset_confirm": [
+        Case(everyone(302, anonymous=302), kwargs=_reset_link()),
+        Case(everyone(200, anonymous=200), kwargs=_reset_link("wrong-token")),
+    ],
+    "password_reset_complete": [Case(everyone(200, anonymous=200))],
     "provinces:list": [Case(everyone(200))],
     "provinces:mine": [Case(everyone(302))],
     "provinces:switch": [
@@ -113,6 +146,10 @@ MATRIX: dict[str, list[Case]] = {
     "users:create": [Case(ADMIN_ONLY)],
     "users:detail": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:history": [Case(ADMIN_ONLY, kwargs=_user)],
+    "users:unlock": [
+        Case(ADMIN_ONLY | {"admin": 302}, method="post", kwargs=_user),
+        Case(ADMIN_ONLY | {"admin": 405}, kwargs=_user),
+    ],
     "users:membership_history": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:membership_create": [Case(ADMIN_ONLY, kwargs=_user)],
     "users:membership_delete": [

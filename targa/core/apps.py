@@ -5,6 +5,7 @@ contribute what the shell shows through `targa.core.registry`.
 """
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,8 @@ class CoreConfig(AppConfig):
 
         # The base's own page of a province: the files the apps offer (their exporters).
         return Contributions(menu=(MenuEntry(_("Exports"), "exports:province", "download", 95),))
+
+    def ready(self):
+        from targa.core import lockout
+
+        user_logged_in.connect(lockout.forget_failures_on_login, dispatch_uid="targa-lockout")

@@ -1,8 +1,11 @@
-"""Forms of the base: signing in, and users as administrators edit them in the app."""
+"""Forms of the base: signing in, resetting a forgotten password, and users as administrators
+edit them in the app."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from targa.core.editing import SafeModelForm
@@ -15,6 +18,15 @@ class LoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's: the same answer whether the address is known or not; the message is written
+    in the language the user chose."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class UserForm(SafeModelForm):

@@ -1,11 +1,14 @@
-"""Pages of the base: signing in, and the language switch that follows the user."""
+"""Pages of the base: signing in, resetting a forgotten password, and the language switch
+that follows the user."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.urls import reverse_lazy
 from django.views.i18n import set_language
 
 from targa.core import services
-from targa.core.forms import LoginForm
+from targa.core.forms import LoginForm, PasswordResetForm
 from targa.core.models import User
 
 
@@ -21,6 +24,39 @@ class LoginView(auth_views.LoginView):
             "targa_language", form.get_user().language, max_age=365 * 24 * 3600, samesite="Lax"
         )
         return response
+
+
+# Django's password reset views are open to anonymous visitors (login_not_required); these
+# give them Targa's pages and message.
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever opened the link owns the address: failed logins no longer hold them back.
+        services.user_unlock(user=form.user, by=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
 
 
 @login_not_required
