@@ -410,6 +410,8 @@ def test_photo_is_attached_and_downloaded_through_the_access_layer(
     [
         ("pv.pdf", pdf_bytes()),
         ("photo.png", png_bytes()),
+        # Over FILE_UPLOAD_MAX_MEMORY_SIZE: the upload waits in a temporary file on disk.
+        ("grande.png", png_bytes((1000, 1000))),
         ("photo.jpg", jpeg_bytes()),
         ("photo.JPEG", jpeg_bytes()),
         ("rapport.docx", docx_bytes()),
