@@ -11,9 +11,29 @@ class CpdeConfig(AppConfig):
 
     def contributions(self):
         from cpde import selectors
+        from targa.core.exporters import ListsWorkbook, Sheet
         from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
 
         return Contributions(
+            exporters=(
+                ListsWorkbook(
+                    identifier="cpde.workbook",
+                    verbose_name=_("CPDE workbook"),
+                    description=_(
+                        "Members, meetings, recommendations with their follow-up, trainings "
+                        "and the capacity-building roadmap: one sheet each."
+                    ),
+                    filename_stem="cpde",
+                    order=20,
+                    sheets=(
+                        Sheet("cpde:member_list"),
+                        Sheet("cpde:meeting_list"),
+                        Sheet("cpde:recommendation_list"),
+                        Sheet("cpde:training_list"),
+                        Sheet("cpde:roadmap_item_list", _("Roadmap")),
+                    ),
+                ),
+            ),
             demo="cpde.demo.seed",
             menu=(
                 MenuEntry(_("CPDE"), "cpde:committee", "people", 40),

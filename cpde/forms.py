@@ -23,11 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
-from targa.core.editing import SafeModelForm, ScopedForm, SheetForm
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from targa.core.editing import SafeModelForm, ScopedForm, SheetForm, date_input
 
 
 def time_input() -> forms.TimeInput:
@@ -470,6 +466,7 @@ class ParticipantsForm(SheetForm):
     """One line per member: not a participant, attended or absent, and an optional score."""
 
     NOT_INVITED, ATTENDED, MISSED = "", "yes", "no"
+    line_error_field = "s{key}"  # the line's rules are about its score
 
     def __init__(self, *args, members: list[CommitteeMember], current: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -505,13 +502,6 @@ class ParticipantsForm(SheetForm):
 
     def lines(self):
         return [(m, self[f"p{m.pk}"], self[f"s{m.pk}"]) for m in self.members]
-
-    def clean(self):
-        cleaned = super().clean()
-        for m in self.members:
-            if cleaned.get(f"s{m.pk}") and cleaned.get(f"p{m.pk}") != self.ATTENDED:
-                self.add_error(f"s{m.pk}", _("Only a participant who attended gives a score."))
-        return cleaned
 
     def rows(self) -> dict[int, Participation | None]:
         out = {}

@@ -219,6 +219,7 @@ class AgendaItem(TrackedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     province_path = "meeting__committee__province"
+    delete_perm = "change"  # who prepares the agenda also removes a point
 
     class Meta:
         verbose_name = _("agenda item")
@@ -283,6 +284,7 @@ class Guest(TrackedModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
 
     province_path = "meeting__committee__province"
+    delete_perm = "change"
 
     class Meta:
         verbose_name = _("guest")
@@ -559,6 +561,7 @@ class Questionnaire(TrackedModel):
     is_open = models.BooleanField(_("open for answers"), default=True)
 
     province_path = "province"
+    change_perm = "validate"  # coordinators (their own), administrators (national ones)
 
     class Meta:
         verbose_name = _("questionnaire")
@@ -613,6 +616,7 @@ class Question(TrackedModel):
     kind = models.CharField(_("type of answer"), max_length=10, choices=Kind.choices)
 
     province_path = "questionnaire__province"
+    change_perm = "validate"  # who manages the questionnaire
 
     class Meta:
         verbose_name = _("question")

@@ -36,8 +36,10 @@ from provinces.models import Province
 from targa.core.models import User
 from targa.core.records import (
     Created,
+    LineErrors,
     check_sheet_versions,
     record_create,
+    record_created_by,
     record_delete,
     record_update,
 )
@@ -103,7 +105,12 @@ def meeting_record_attendance(
     existing = {
         a.member_id: a for a in Attendance.objects.select_for_update().filter(meeting=meeting)
     }
-    check_sheet_versions(existing=existing, opened=versions_opened)
+    check_sheet_versions(
+        existing=existing,
+        opened=versions_opened,
+        history=Attendance.history.filter(meeting_id=meeting.pk),
+        key="member_id",
+    )
     changed = 0
     for member_id, status in statuses.items():
         line = existing.get(member_id)
@@ -127,10 +134,17 @@ def _require(by: User, perm: Perm, recommendation: Recommendation) -> None:
         raise PermissionDenied
 
 
-def _already_logged(submission_id: uuid.UUID | None) -> RecommendationFollowUp | None:
+def follow_up_already_logged(
+    submission_id: uuid.UUID | None, recommendation: Recommendation, by: User
+) -> RecommendationFollowUp | None:
+    """The follow-up this very form already logged (a resend), if any: same recommendation,
+    same person; anyone else's token is not a resend."""
     if submission_id is None:
         return None
-    return RecommendationFollowUp.objects.filter(submission_id=submission_id).first()
+    found = RecommendationFollowUp.objects.filter(
+        submission_id=submission_id, recommendation=recommendation
+    ).first()
+    return found if found is not None and record_created_by(found, by) else None
 
 
 def _log(
@@ -167,7 +181,7 @@ def recommendation_add_follow_up(
 ) -> RecommendationFollowUp:
     """Log what happened on a recommendation, without changing its status (field agents)."""
     _require(by, Perm.CHANGE, recommendation)
-    return _already_logged(submission_id) or _log(
+    return follow_up_already_logged(submission_id, recommendation, by) or _log(
         recommendation=recommendation,
         by=by,
         date=date,
@@ -225,7 +239,7 @@ def recommendation_update_status(
     Field agents may do so on an open recommendation; reopening a closed one (done or
     dropped) is a coordinator's decision, like closing it (the workflow says who may).
     """
-    if _already_logged(submission_id):
+    if follow_up_already_logged(submission_id, recommendation, by):
         return recommendation
     if status in Recommendation.CLOSED:
         raise ValueError("use recommendation_close to close a recommendation")
@@ -263,7 +277,7 @@ def recommendation_close(
 
     The closing is logged as a follow-up, so the log tells when and why.
     """
-    if _already_logged(submission_id):
+    if follow_up_already_logged(submission_id, recommendation, by):
         return recommendation
     if outcome not in Recommendation.CLOSED:
         raise ValueError("outcome must be done or dropped")
@@ -496,26 +510,37 @@ def training_record_participants(
         p.member_id: p
         for p in TrainingParticipant.objects.select_for_update().filter(training=training)
     }
-    check_sheet_versions(existing=existing, opened=versions_opened)
-    changed = 0
+    check_sheet_versions(
+        existing=existing,
+        opened=versions_opened,
+        history=TrainingParticipant.history.filter(training_id=training.pk),
+        key="member_id",
+    )
+    changed, refused = 0, {}
     for member_id, row in rows.items():
         line = existing.get(member_id)
-        if row is None:
-            if line is not None:
-                record_delete(instance=line, by=by)
+        try:
+            if row is None:
+                if line is not None:
+                    record_delete(instance=line, by=by)
+                    changed += 1
+            elif line is None:
+                record_create(
+                    instance=TrainingParticipant(
+                        training=training,
+                        member_id=member_id,
+                        attended=row.attended,
+                        score=row.score,
+                    ),
+                    by=by,
+                )
                 changed += 1
-            continue
-        score = row.score if row.attended else None
-        if line is None:
-            record_create(
-                instance=TrainingParticipant(
-                    training=training, member_id=member_id, attended=row.attended, score=score
-                ),
-                by=by,
-            )
-            changed += 1
-        elif (line.attended, line.score) != (row.attended, score):
-            line.attended, line.score = row.attended, score
-            record_update(instance=line, expected_version=line.version, by=by)
-            changed += 1
+            elif (line.attended, line.score) != (row.attended, row.score):
+                line.attended, line.score = row.attended, row.score
+                record_update(instance=line, expected_version=line.version, by=by)
+                changed += 1
+        except ValidationError as error:  # the line's own rules (a score only if attended…)
+            refused[member_id] = error
+    if refused:
+        raise LineErrors(refused)  # nothing is kept: the whole sheet is one transaction
     return changed

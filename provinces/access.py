@@ -142,13 +142,14 @@ def access_object(qs_or_model, *, user, perm: Perm = Perm.VIEW, **lookup) -> Mod
 
 
 def access_province(*, user, code: str, perm: Perm = Perm.VIEW) -> Province:
-    """The province with this HCP code, if the programme runs there and the user has a role."""
-    return access_object(
-        Province.objects.select_related("region", "programme").filter(programme__is_active=True),
-        user=user,
-        perm=perm,
-        code=code,
-    )
+    """The province with this HCP code, if the programme runs there and the user has a role.
+
+    Where the programme is suspended, only administrators open it (to see it and resume it).
+    """
+    qs = Province.objects.select_related("region", "programme").filter(programme__isnull=False)
+    if not has_global_perm(user, Perm.MANAGE):
+        qs = qs.filter(programme__is_active=True)
+    return access_object(qs, user=user, perm=perm, code=code)
 
 
 def require_global_perm(user, perm: Perm) -> None:

@@ -12,9 +12,28 @@ class ProvincesConfig(AppConfig):
 
     def contributions(self):
         from provinces import selectors
+        from targa.core.exporters import ListsWorkbook, Sheet
         from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
 
         return Contributions(
+            exporters=(
+                ListsWorkbook(
+                    identifier="provinces.programme",
+                    verbose_name=_("Provincial programme workbook"),
+                    description=_(
+                        "Contracts, the chronogram of activities, field visits and "
+                        "stakeholders: one sheet each."
+                    ),
+                    filename_stem="programme",
+                    order=10,
+                    sheets=(
+                        Sheet("provinces:contract_list"),
+                        Sheet("provinces:activity_list"),
+                        Sheet("provinces:visit_list"),
+                        Sheet("provinces:stakeholder_list"),
+                    ),
+                ),
+            ),
             access_layer="provinces.access",
             demo="provinces.demo.seed",
             menu=(

@@ -18,13 +18,8 @@ from provinces.models import (
     ProvinceProgramme,
     Stakeholder,
 )
-from targa.core.editing import SafeModelForm, ScopedForm
+from targa.core.editing import SafeModelForm, ScopedForm, date_input
 from targa.core.models import User
-
-
-def date_input() -> forms.DateInput:
-    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProvinceRecordForm(ScopedForm):
@@ -40,7 +35,9 @@ class ProvinceRecordForm(ScopedForm):
 class ProgrammeForm(SafeModelForm):
     class Meta:
         model = ProvinceProgramme
-        fields = ["is_active", "started_on", "operator", "focal_point", "notes"]
+        # Whether the programme runs is an administrator's decision, confirmed on its own
+        # page (ProgrammeActivationView), not a box ticked among the others.
+        fields = ["started_on", "operator", "focal_point", "notes"]
         widgets = {
             "started_on": date_input(),
             "notes": forms.Textarea(attrs={"rows": 4}),

@@ -101,6 +101,10 @@ class _Axis:
         self.first_month = first_month
         self.n_months = n_months
 
+    def day_width(self, day: datetime.date) -> float:
+        """How wide one day of `day`'s month is, in percent of the timeline."""
+        return 100 / self.n_months / calendar.monthrange(day.year, day.month)[1]
+
     def at(self, day: datetime.date) -> float:
         """Where `day` begins, in percent of the timeline (may fall outside 0–100)."""
         days_in_month = calendar.monthrange(day.year, day.month)[1]
@@ -110,17 +114,31 @@ class _Axis:
     def bar(self, start: datetime.date, end: datetime.date, *, ongoing=False) -> Bar | None:
         """The bar from the start of `start` to the end of `end`, cut to the timeline."""
         begin = max(self.at(start), 0.0)
-        finish = min(self.at(end + datetime.timedelta(days=1)), 100.0)
+        finish = min(self.at(end) + self.day_width(end), 100.0)  # no day after 9999-12-31
         if finish <= 0 or begin >= 100 or finish < begin:
             return None
         return Bar(offset=round(begin, 3), width=round(finish - begin, 3), ongoing=ongoing)
 
 
+# However far apart the dates, the timeline spans at most this many years on each side of
+# today (bars beyond are cut at its edge), so that no date can make the chart huge.
+MAX_YEARS_AROUND_TODAY = 10
+
+
+def window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a chart may show."""
+    return (
+        datetime.date(today.year - MAX_YEARS_AROUND_TODAY, 1, 1),
+        datetime.date(today.year + MAX_YEARS_AROUND_TODAY, 12, 31),
+    )
+
+
 def _axis(activities: list[Activity], today: datetime.date, year: int | None) -> _Axis:
     if year is not None:
         return _Axis(_month_number(datetime.date(year, 1, 1)), 12)
+    first_day, last_day = window(today)
     days = [
-        day
+        min(max(day, first_day), last_day)
         for a in activities
         for day in (a.planned_start, a.planned_end, a.actual_start, a.actual_end)
         if day is not None
@@ -165,7 +183,7 @@ def build_gantt(
         groups[a.objective].rows.append(
             Row(a, axis.bar(a.planned_start, a.planned_end), actual, bool(a.is_late))
         )
-    offset = (axis.at(today) + axis.at(today + datetime.timedelta(days=1))) / 2  # midday
+    offset = axis.at(today) + axis.day_width(today) / 2  # midday
     return GanttChart(
         today=today,
         months=months,

@@ -179,6 +179,18 @@ class ProvinceProgramme(TrackedModel):
     def __str__(self) -> str:
         return str(self.province)
 
+    def check_write(self, *, by, before, m2m) -> None:
+        """Switching the programme off hides the province from everyone but administrators:
+        only they decide it (`programme_set_active`), whoever the caller."""
+        super().check_write(by=by, before=before, m2m=m2m)
+        if before is not None and before.is_active != self.is_active:
+            from targa.core.access import Perm, perms_in
+
+            if Perm.MANAGE not in perms_in(by, None):
+                raise ValidationError(
+                    {"is_active": _("Only an administrator switches a province's programme.")}
+                )
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
@@ -336,6 +348,7 @@ class Contact(TrackedModel):
     email = models.EmailField(_("e-mail"), blank=True)
 
     province_path = "stakeholder__province"
+    delete_perm = "change"
 
     class Meta:
         verbose_name = _("contact")
@@ -962,6 +975,7 @@ class FollowUpAction(TrackedModel):
     objects = FollowUpActionQuerySet.as_manager()
 
     province_path = "visit__province"
+    delete_perm = "change"
 
     class Meta:
         verbose_name = _("follow-up action")

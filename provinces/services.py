@@ -3,12 +3,14 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from provinces.access import forget_grants
-from provinces.models import Attachment, FollowUpAction, Membership, Province
+from provinces.access import Perm, forget_grants, has_global_perm
+from provinces.models import Attachment, FollowUpAction, Membership, Province, ProvinceProgramme
 from targa.core.models import User
 from targa.core.records import record_create, record_delete, record_update
 
@@ -64,3 +66,30 @@ def follow_up_action_reopen(
 def membership_remove(*, membership: Membership, by: User) -> None:
     record_delete(instance=membership, by=by)
     forget_grants(membership.user)
+
+
+@transaction.atomic
+def programme_set_active(
+    *,
+    programme: ProvinceProgramme,
+    active: bool,
+    by: User,
+    expected_version: int,
+    reason: str = "",
+) -> ProvinceProgramme:
+    """Suspend the programme in a province (its pages are then open to administrators only)
+    or resume it: an administrator's decision, with the reason kept in the history."""
+    if not has_global_perm(by, Perm.MANAGE):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not active and not reason:
+        raise ValidationError({"reason": _("Say why the programme is suspended.")})
+    if programme.is_active == active:
+        return programme
+    programme.is_active = active
+    return record_update(
+        instance=programme,
+        expected_version=expected_version,
+        by=by,
+        reason=("suspended: " if not active else "resumed: ") + reason if reason else "resumed",
+    )

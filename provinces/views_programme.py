@@ -208,11 +208,12 @@ class ActivityGanttView(ActivityListView):
     ordering = ("objective", "planned_start", "planned_end", "id")
 
     def rows_context(self, qs):
-        try:
-            year = int(self.request.GET.get("year", ""))
-        except ValueError:
-            year = None
-        return {"chart": build_gantt(qs, today=timezone.localdate(), year=year)}
+        year = self.filter_value("year")  # one of the filter's years, or None
+        return {
+            "chart": build_gantt(
+                qs, today=timezone.localdate(), year=int(year) if year is not None else None
+            )
+        }
 
 
 class ActivityDetailView(ActivityMixin, crud.ScopedDetailView):
@@ -310,7 +311,7 @@ class FollowUpUpdateView(FollowUpMixin, crud.ScopedUpdateView):
 
 
 class FollowUpDeleteView(FollowUpMixin, crud.ScopedDeleteView):
-    required_perm = Perm.CHANGE
+    pass
 
 
 class FollowUpHistoryView(FollowUpMixin, crud.ScopedHistoryView):

@@ -96,7 +96,7 @@ class ContactUpdateView(ContactMixin, crud.ScopedUpdateView):
 
 
 class ContactDeleteView(ContactMixin, crud.ScopedDeleteView):
-    required_perm = Perm.CHANGE
+    pass
 
 
 class ContactHistoryView(ContactMixin, crud.ScopedHistoryView):

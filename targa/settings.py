@@ -89,16 +89,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "targa.wsgi.application"
 
+# An unset or empty DATABASE_URL means the SQLite file in the project folder.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The web server and the background worker write to the same file: wait for each other
-    # instead of failing, and let readers read while one writes.
+    # Several people saving at once, and the background worker, write to the same file:
+    # readers read while one writes (WAL), a writer waits for the one before it (busy
+    # timeout), and each request's transaction takes the write lock when it begins
+    # (IMMEDIATE), since a transaction that reads first and writes later cannot wait: SQLite
+    # would answer "database is locked" at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, init_command="PRAGMA journal_mode=WAL;"
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
+    # Tests use a file too (each test worker its own), so they run in the mode people use.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

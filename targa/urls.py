@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("provinces/", include("provinces.urls")),
     path("provinces/", include("cpde.urls")),
+    path("provinces/", include("targa.core.urls_exports")),
     path("users/", include("provinces.urls_users")),
     path("jobs/", include("targa.core.urls_jobs")),
     path("admin/", admin.site.urls),

@@ -385,3 +385,14 @@ def test_closing_runs_on_the_workflow_kit_and_is_logged(users, late):
     )
     assert "status" in page.context["adminform"].readonly_fields
     assert "status" not in page.context["adminform"].form.fields
+
+
+def test_actions_are_offered_in_the_order_the_model_declares_them(users, late):
+    # Declared start, back_to_open, complete, drop, reopen, resume: not alphabetical.
+    coordinator = users["coord_a"]
+    assert [a.name for a in workflow.actions_for(coordinator, late)] == [
+        "start",
+        "complete",
+        "drop",
+    ]
+    assert workflow.transition_between(Recommendation, "open", "done") == "complete"

@@ -13,6 +13,7 @@ from cpde.selectors import training_average_score, with_training_stats
 from cpde.services import Participation, training_record_participants
 from provinces.demo import PROGRAMME_PROVINCES
 from provinces.models import Province
+from targa.core.records import LineErrors
 from tests import cpde_support as cs
 from tests.conftest import client_for
 
@@ -44,7 +45,7 @@ def test_training_average_score(users, province_a, members):
             brahim.pk: Participation(attended=True, score=4),
             chaima.pk: Participation(attended=True, score=5),
             driss.pk: Participation(attended=True),  # attended, gave no score
-            ezzahra.pk: Participation(attended=False, score=1),  # absent: her score is dropped
+            ezzahra.pk: Participation(attended=False),  # absent: no score
         },
         by=users["agent_a"],
     )
@@ -56,6 +57,27 @@ def test_training_average_score(users, province_a, members):
     assert "4,0" in page.content.decode()  # French decimal comma
 
 
+def test_the_service_refuses_a_score_from_someone_absent_and_writes_no_line(
+    users, province_a, members
+):
+    # The rule is the model's constraint, written once: the service, the sheet and the admin
+    # all meet it there.
+    training = cs.training(province_a, users["agent_a"])
+    amina, brahim = members[:2]
+    with pytest.raises(LineErrors) as refused:
+        training_record_participants(
+            training=training,
+            rows={
+                amina.pk: Participation(attended=True, score=5),
+                brahim.pk: Participation(attended=False, score=2),
+            },
+            by=users["agent_a"],
+        )
+    assert list(refused.value.lines) == [brahim.pk]
+    assert refused.value.messages == ["Seul un participant présent peut donner une note."]
+    assert not TrainingParticipant.objects.exists()
+
+
 def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, province_a, members):
     training = cs.training(province_a, users["agent_a"])
     amina, brahim, chaima, driss, ezzahra = members
@@ -64,7 +86,9 @@ def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, p
 
     refused = client.post(participants_url(training), data)
     assert refused.status_code == 200
-    assert refused.context["form"].errors[f"s{brahim.pk}"]
+    assert refused.context["form"].errors[f"s{brahim.pk}"] == [
+        "Seul un participant présent peut donner une note."
+    ]
     assert not TrainingParticipant.objects.exists()
 
     data[f"s{brahim.pk}"] = ""
@@ -95,6 +119,25 @@ def test_stale_participants_sheet_is_refused(users, province_a, members):
     assert stale.status_code == 409
     assert f"modifié par {users['coord_a']}" in stale.content.decode()
     assert training.participants.get().attended is True
+
+
+def test_a_stale_sheet_names_who_removed_a_line_and_when(users, province_a, members):
+    training = cs.training(province_a, users["agent_a"])
+    amina = members[0]
+    agent, coord = client_for(users["agent_a"]), client_for(users["coord_a"])
+    assert agent.post(participants_url(training), {f"p{amina.pk}": "yes"}).status_code == 302
+    opened = agent.get(participants_url(training)).context["form"]["opened_versions"].value()
+    now = coord.get(participants_url(training)).context["form"]["opened_versions"].value()
+    # The coordinator takes Amina off the list; the agent then saves the older sheet.
+    coord.post(participants_url(training), {f"p{amina.pk}": "", "opened_versions": now})
+
+    stale = agent.post(
+        participants_url(training), {f"p{amina.pk}": "no", "opened_versions": opened}
+    )
+
+    assert stale.status_code == 409
+    assert f"modifié par {users['coord_a']} le" in stale.content.decode()
+    assert not training.participants.exists()
 
 
 def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users, province_a):

@@ -89,11 +89,25 @@ MATRIX: dict[str, list[Case]] = {
     "provinces:communes": [Case(scoped(), kwargs=_a)],
     "provinces:programme_edit": [Case(scoped(change={"agent_a": 403, "viewer": 403}), kwargs=_a)],
     "provinces:programme_history": [Case(scoped(), kwargs=_a)],
+    "provinces:programme_activation": [
+        Case(ADMIN_ONLY, kwargs=_a),
+        # Suspending needs a reason: the admin's empty POST is refused on the page (200).
+        Case(ADMIN_ONLY, method="post", kwargs=_a, data=lambda ctx: {"reason": ""}),
+    ],
     "jobs:detail": [Case(OWNER_ONLY, kwargs=_job())],
     "jobs:download": [Case(OWNER_ONLY, kwargs=_job(Job.State.DONE))],
     "jobs:retry": [
         Case(OWNER_ONLY | {"agent_a": 302}, method="post", kwargs=_job(Job.State.FAILED)),
         Case(everyone(405), kwargs=_job(Job.State.FAILED)),
+    ],
+    "exports:province": [
+        Case(scoped(), kwargs=_a),
+        Case(
+            scoped(302),
+            method="post",
+            kwargs=_a,
+            data=lambda ctx: {"exporter": "cpde.workbook", "format": "xlsx"},
+        ),
     ],
     "users:list": [Case(ADMIN_ONLY)],
     "users:create": [Case(ADMIN_ONLY)],

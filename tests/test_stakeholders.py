@@ -760,3 +760,67 @@ def test_stale_stakeholder_edit_is_refused(users, province_a):
     assert response.status_code == 409
     s.refresh_from_db()
     assert s.name == "Association"
+
+
+def test_a_submission_id_of_another_province_saves_a_new_record_there(
+    users, province_a, province_b
+):
+    # The token of a form saved in Khénifra, sent again by Figuig's agent: not a resend of
+    # their own form. Their input is saved in Figuig; they are not sent to Khénifra's record.
+    data_a = stakeholder_data(province_a)
+    client_for(users["agent_a"]).post(create_url(province_a), data_a)
+    khenifra = Stakeholder.objects.get()
+    data_b = stakeholder_data(province_b, name="Coopérative Figuig", communes=[])
+    data_b["submission_id"] = data_a["submission_id"]
+
+    response = client_for(users["agent_b"]).post(create_url(province_b), data_b)
+
+    figuig = Stakeholder.objects.get(name="Coopérative Figuig")
+    assert response.status_code == 302 and response["Location"] == figuig.get_absolute_url()
+    assert figuig.province == province_b and str(figuig.submission_id) != data_a["submission_id"]
+    khenifra.refresh_from_db()
+    assert (khenifra.name, khenifra.province) == ("Association Tiwizi", province_a)
+
+
+def test_the_same_person_resending_their_form_still_gets_one_record(users, province_a):
+    data = stakeholder_data(province_a)
+    client = client_for(users["agent_a"])
+    first = client.post(create_url(province_a), data)
+    again = client.post(create_url(province_a), data)
+    assert first["Location"] == again["Location"]
+    assert Stakeholder.objects.count() == 1
+
+
+def test_saving_a_record_deleted_meanwhile_keeps_the_input_and_says_who(users, province_a):
+    agent, coordinator = client_for(users["agent_a"]), client_for(users["coord_a"])
+    agent.post(create_url(province_a), stakeholder_data(province_a))
+    stakeholder = Stakeholder.objects.get()
+    edit = reverse("provinces:stakeholder_edit", args=[province_a.code, stakeholder.pk])
+    opened = agent.get(edit).context["form"]["version"].value()
+    delete = reverse("provinces:stakeholder_delete", args=[province_a.code, stakeholder.pk])
+    assert coordinator.post(delete).status_code == 302
+
+    data = stakeholder_data(province_a, name="Association Tiwizi (corrigée)", version=opened)
+    response = agent.post(edit, data)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"Cette fiche a été supprimée par {users['coord_a']} le" in page
+    assert "Association Tiwizi (corrigée)" in page  # the input is still there
+    form = response.context["form"]
+    assert response.context["form_action"] == create_url(province_a)
+    saved_again = agent.post(create_url(province_a), {**form.data, "version": ""})
+    assert saved_again.status_code == 302
+    assert Stakeholder.objects.get().name == "Association Tiwizi (corrigée)"
+
+
+def test_a_record_of_another_province_deleted_is_still_a_plain_404(users, province_a, province_b):
+    client_for(users["agent_a"]).post(create_url(province_a), stakeholder_data(province_a))
+    stakeholder = Stakeholder.objects.get()
+    client_for(users["coord_a"]).post(
+        reverse("provinces:stakeholder_delete", args=[province_a.code, stakeholder.pk])
+    )
+    # Figuig's agent, through Figuig's URL, learns nothing of Khénifra's deletion.
+    edit_in_b = reverse("provinces:stakeholder_edit", args=[province_b.code, stakeholder.pk])
+    response = client_for(users["agent_b"]).post(edit_in_b, stakeholder_data(province_b))
+    assert response.status_code == 404

@@ -200,7 +200,7 @@ class AgendaItemUpdateView(AgendaItemMixin, crud.ScopedUpdateView):
 
 
 class AgendaItemDeleteView(AgendaItemMixin, crud.ScopedDeleteView):
-    required_perm = Perm.CHANGE
+    pass
 
 
 class AgendaItemHistoryView(AgendaItemMixin, crud.ScopedHistoryView):
@@ -222,7 +222,7 @@ class GuestUpdateView(GuestMixin, crud.ScopedUpdateView):
 
 
 class GuestDeleteView(GuestMixin, crud.ScopedDeleteView):
-    required_perm = Perm.CHANGE
+    pass
 
 
 class GuestHistoryView(GuestMixin, crud.ScopedHistoryView):

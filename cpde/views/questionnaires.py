@@ -102,7 +102,6 @@ class QuestionnaireCreateView(QuestionnaireMixin, crud.ScopedCreateView):
 
 class QuestionnaireUpdateView(QuestionnaireMixin, crud.ScopedUpdateView):
     form_class = QuestionnaireForm
-    required_perm = Perm.VALIDATE
 
 
 class QuestionnaireDeleteView(QuestionnaireMixin, crud.ScopedDeleteView):
@@ -217,7 +216,6 @@ class QuestionCreateView(QuestionMixin, crud.ScopedCreateView):
 
 class QuestionUpdateView(QuestionMixin, crud.ScopedUpdateView):
     form_class = QuestionForm
-    required_perm = Perm.VALIDATE
 
     def form_valid(self, form):
         try:

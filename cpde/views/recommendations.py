@@ -15,6 +15,7 @@ from cpde.forms import CloseForm, FollowUpEditForm, FollowUpForm, Recommendation
 from cpde.models import Meeting, Recommendation, RecommendationFollowUp
 from cpde.resources import RecommendationResource
 from cpde.services import (
+    follow_up_already_logged,
     follow_up_delete,
     recommendation_add_follow_up,
     recommendation_close,
@@ -131,7 +132,7 @@ class _RecommendationActionView(RecommendationMixin, crud.ScopedObjectMixin, Tem
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if self.already_saved(request.POST.get("submission_id", "")):
+        if self.already_saved(request.POST.get("submission_id", ""), request.user):
             # A resend (double tap, dropped connection): the first one did the work.
             messages.info(request, SafeCreateMixin.already_saved_message)
             return HttpResponseRedirect(self.object.get_absolute_url())
@@ -153,13 +154,12 @@ class _RecommendationActionView(RecommendationMixin, crud.ScopedObjectMixin, Tem
             self.get_context_data(object=self.object, form=form), status=status
         )
 
-    @staticmethod
-    def already_saved(token: str) -> bool:
+    def already_saved(self, token: str, user) -> bool:
         try:
             token = uuid.UUID(token)
         except ValueError:
             return False
-        return RecommendationFollowUp.objects.filter(submission_id=token).exists()
+        return follow_up_already_logged(token, self.object, user) is not None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

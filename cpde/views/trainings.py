@@ -100,7 +100,7 @@ class TrainingParticipantsView(TrainingMixin, crud.ScopedObjectMixin, TemplateVi
                     self.get_context_data(object=self.object, form=form), status=409
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_service_errors(error)
             else:
                 messages.success(
                     request,

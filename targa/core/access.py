@@ -51,3 +51,16 @@ def perms_on(user, obj: Model) -> frozenset[Perm]:
 def in_province(qs: QuerySet, province) -> QuerySet:
     """The rows of a province-scoped queryset that belong to one province."""
     return registry.access_layer().in_province(qs, province)
+
+
+def province_id_of(obj: Model):
+    """The id of the province a scoped record belongs to, following its `province_path`
+    (works on a record rebuilt from history; raises ObjectDoesNotExist if a parent is gone)."""
+    path = type(obj).province_path
+    if path == "pk":
+        return obj.pk
+    *parents, last = path.split("__")
+    target = obj
+    for part in parents:
+        target = getattr(target, part)
+    return getattr(target, f"{last}_id")

@@ -21,3 +21,9 @@ class CoreConfig(AppConfig):
         # Pillow's own guard against decompression bombs (a warning above the limit, an
         # error above twice the limit), at the limit uploads are held to.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+
+    def contributions(self):
+        from targa.core.registry import Contributions, MenuEntry
+
+        # The base's own page of a province: the files the apps offer (their exporters).
+        return Contributions(menu=(MenuEntry(_("Exports"), "exports:province", "download", 95),))

@@ -13,6 +13,7 @@ different branches answers 404.
 """
 
 import io
+import uuid
 from functools import reduce
 from operator import or_
 
@@ -20,22 +21,34 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import path, resolve, reverse
-from django.utils import timezone, translation
+from django.urls import NoReverseMatch, path, resolve, reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from targa.core import exports, jobs, workflow
-from targa.core.access import Perm, access_object, access_province, in_province, perms_in
+from targa.core.access import (
+    Perm,
+    access_object,
+    access_province,
+    in_province,
+    perms_in,
+    province_id_of,
+)
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.models import state_field
-from targa.core.records import EditConflict, record_delete
+from targa.core.records import DELETED_MESSAGE, EditConflict, deleted_record, record_delete
 
 EXPORT_FORMATS = exports.FORMATS
 
@@ -63,18 +76,28 @@ def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, 
     return response
 
 
+def list_view_for(user, path: str, query: str = "") -> "ScopedListView":
+    """The record-kit list at `path`, set up for `user` outside a request (a job): the access
+    layer is asked again (404/403 as on the page), with the same filters."""
+    match = resolve(path)
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, ScopedListView):
+        raise ImproperlyConfigured(f"{path} is not a record-kit list.")
+    view = view_class(**match.func.view_initkwargs)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = path
+    request.GET = QueryDict(query)
+    request.user = user
+    view.setup(request, *match.args, **match.kwargs)
+    view.load_scope(request, match.kwargs)
+    return view
+
+
 def run_list_export(job) -> tuple[str, str, bytes]:
     """The worker's side of a large list export: the list view rebuilt for the job's owner
     (the access layer asked again, the same filters), its rows streamed into the file."""
-    match = resolve(job.params["path"])
-    view = match.func.view_class(**match.func.view_initkwargs)
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = job.params["path"]
-    request.GET = QueryDict(job.params.get("query", ""))
-    request.user = job.owner
-    view.setup(request, *match.args, **match.kwargs)
-    view.load_scope(request, match.kwargs)
+    view = list_view_for(job.owner, job.params["path"], job.params.get("query", ""))
     qs, _filterset, _q = view.filtered()
     progress = jobs.Progress(job, total=qs.count(), step=gettext("Writing the rows"))
     return export_file(
@@ -226,16 +249,40 @@ class ScopedListView(ScopedMixin, TemplateView):
         qs = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(
-                self.request.GET or None, queryset=qs, request=self.request, province=self.province
-            )
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            filterset = self._filterset(self.request.GET, qs)
             if filterset.is_bound and not filterset.is_valid():
-                qs = qs.none()
+                # A filter the list cannot read (a hand-typed ?year=0, a stale link) is left
+                # out, and the person is told; the others still apply.
+                labels = [str(filterset.form[name].label) for name in filterset.errors]
+                messages.warning(
+                    self.request,
+                    gettext("These filters were not understood and are not applied: %(f)s.")
+                    % {"f": ", ".join(labels)},
+                    fail_silently=True,
+                )
+                data = self.request.GET.copy()
+                for name in filterset.errors:
+                    data.pop(name, None)
+                filterset = self._filterset(data, qs)
+            if filterset.is_bound and filterset.is_valid():
+                qs = filterset.qs
+        self.filterset = filterset
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
         return qs.order_by(*self.ordering), filterset, q
+
+    def _filterset(self, data, qs):
+        return self.filterset_class(
+            data or None, queryset=qs, request=self.request, province=self.province
+        )
+
+    def filter_value(self, name: str):
+        """A filter's value as the list applies it (None when absent or not understood)."""
+        fs = getattr(self, "filterset", None)
+        if fs is None or not fs.is_bound or not fs.is_valid():
+            return None
+        return fs.form.cleaned_data.get(name) or None
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
@@ -457,19 +504,74 @@ class RefuseLockedMixin:
 
 class ScopedUpdateView(RefuseLockedMixin, ScopedObjectMixin, SafeUpdateMixin, UpdateView):
     template_name = "crud/form.html"
-    required_perm = Perm.CHANGE
+
+    @property
+    def required_perm(self):
+        return Perm(self.model.change_perm)  # the model says it once; its Edit button too
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["province"] = self.province
         return kwargs
 
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except Http404:
+            deletion = self.deletion_in_this_province()
+            if deletion is None:
+                raise
+            return self.deleted_meanwhile(deletion)
+
+    def deletion_in_this_province(self):
+        """The history's deletion entry of the URL's record, if it was deleted while it
+        belonged to the URL's province (whose access the scope already checked)."""
+        deletion = deleted_record(self.model, self.kwargs.get("pk"))
+        if deletion is None:
+            return None
+        try:
+            province_id = province_id_of(deletion.instance)
+        except ObjectDoesNotExist:  # its parent is gone too: nothing to say more
+            return None
+        return deletion if province_id == self.province.pk else None
+
+    def deleted_meanwhile(self, deletion):
+        """Someone deleted the record after this person opened it: say who and when, and
+        give their input back, ready to be saved as a new record where that exists."""
+        data = self.request.POST.copy()
+        data["submission_id"] = str(uuid.uuid4())
+        data.pop("version", None)
+        kwargs = {**self.get_form_kwargs(), "instance": None, "data": data}
+        form = self.get_form_class()(**kwargs)
+        self.object = None
+        try:
+            create_url = reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
+        except NoReverseMatch:
+            create_url = None
+        conflict = EditConflict.deleted(deletion)
+        ctx = self.get_context_data(
+            form=form,
+            conflict_message=DELETED_MESSAGE
+            % {
+                "user": conflict.changed_by or gettext("someone"),
+                "time": formats.date_format(
+                    timezone.localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+            form_action=create_url,
+            deleted=True,
+        )
+        return self.render_to_response(ctx, status=409)
+
 
 class ScopedDeleteView(RefuseLockedMixin, ScopedObjectMixin, TemplateView):
     """Ask, then delete; the record's history keeps its last state and who deleted it."""
 
     template_name = "crud/confirm_delete.html"
-    required_perm = Perm.VALIDATE
+
+    @property
+    def required_perm(self):
+        return Perm(self.model.delete_perm)
     success_message = _("Deleted. Its history is kept.")
     # What a refused delete says when other records still refer to this one; by default
     # the service's message, which counts them by kind.

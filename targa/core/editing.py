@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targa.core.access import in_province
-from targa.core.records import EditConflict, record_create, record_update
+from targa.core.models import DATE_MAX, DATE_MIN
+from targa.core.records import (
+    EditConflict,
+    LineErrors,
+    record_create,
+    record_created_by,
+    record_update,
+)
 
 
 class SafeModelForm(forms.ModelForm):
@@ -58,12 +65,23 @@ class ScopedForm(SafeModelForm):
                 f.queryset = in_province(queryset, province)
 
 
+def date_input(bounds=(DATE_MIN, DATE_MAX)) -> forms.DateInput:
+    """The phone's own date picker, limited to the plausible span (the model checks it too);
+    the value travels as YYYY-MM-DD whatever the language."""
+    return forms.DateInput(
+        attrs={"type": "date", "min": bounds[0].isoformat(), "max": bounds[1].isoformat()},
+        format="%Y-%m-%d",
+    )
+
+
 class SheetForm(forms.Form):
     """A form editing many lines at once (attendance, participants) that remembers the version
     of each line when it was opened, so that a stale sheet is refused, not saved over others'.
     """
 
     opened_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The field of a line that shows the line's errors from the service (`LineErrors`).
+    line_error_field = "{key}"
 
     def remember_versions(self, versions: dict[int, int]) -> None:
         self.fields["opened_versions"].initial = self.encode_versions(versions)
@@ -85,6 +103,15 @@ class SheetForm(forms.Form):
         data["opened_versions"] = self.encode_versions(current_versions)
         self.data = data
         self.add_error(None, conflict.message())
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's refusal: each broken line's message on that line."""
+        if isinstance(error, LineErrors):
+            for key, line_error in error.lines.items():
+                name = self.line_error_field.format(key=key)
+                self.add_error(name if name in self.fields else None, line_error.messages)
+        else:
+            add_model_errors(self, error)
 
 
 def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -129,8 +156,12 @@ class SafeCreateMixin:
             token = None
         if token is not None:
             model = self.get_form_class()._meta.model
-            existing = model._default_manager.filter(submission_id=token).first()
-            if existing is not None:
+            candidates = model._default_manager.filter(submission_id=token)
+            province = getattr(self, "province", None)
+            if province is not None:  # never another province's record, nor its URL
+                candidates = in_province(candidates, province)
+            existing = candidates.first()
+            if existing is not None and record_created_by(existing, request.user):
                 self.object = existing
                 messages.info(request, self.already_saved_message)
                 return HttpResponseRedirect(self.get_success_url())

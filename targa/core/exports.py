@@ -57,13 +57,30 @@ def write_table(dataset, fmt: str, out: io.BufferedIOBase, *, title: str) -> Non
             writer.writerow([_safe_text(v) if isinstance(v, str) else v for v in row])
         text.detach()
         return
+    write_book([(title, dataset)], out)
+
+
+def write_book(sheets, out: io.BufferedIOBase) -> None:
+    """Write (title, tablib dataset) pairs as the sheets of one xlsx workbook."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(title))
-    sheet.sheet_view.rightToLeft = bool(translation.get_language_bidi())
-    sheet.append(dataset.headers)
-    for row in dataset:
-        sheet.append([_cell(sheet, v) for v in row])
+    used: set[str] = set()
+    for title, dataset in sheets:
+        sheet = book.create_sheet(title=_unique(_sheet_title(str(title)), used))
+        sheet.sheet_view.rightToLeft = bool(translation.get_language_bidi())
+        sheet.append(dataset.headers)
+        for row in dataset:
+            sheet.append([_cell(sheet, v) for v in row])
     book.save(out)
+
+
+def _unique(title: str, used: set[str]) -> str:
+    """Excel refuses two sheets of the same name (case-insensitive)."""
+    candidate, n = title, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
 
 
 def _cell(sheet, value):
@@ -78,4 +95,6 @@ def _cell(sheet, value):
 def _sheet_title(title: str) -> str:
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
-    return title[:31] or "Export"
+    if len(title) > 31:  # Excel's limit: cut at a word, and say so
+        title = title[:30].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+    return title or "Export"

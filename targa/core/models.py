@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin
 from simple_history.models import HistoricalRecords
@@ -60,6 +60,19 @@ def state_field(model) -> FSMFieldMixin | None:
     return None
 
 
+# The dates a record may hold, unless a field says otherwise (`TrackedModel.date_bounds`):
+# the programme's plausible span. A date typed as 0001 or 9999 would otherwise be kept and
+# make every chart or count over time span millennia.
+DATE_MIN = datetime.date(2000, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+
+
+def date_in_bounds(value: datetime.date, bounds=(DATE_MIN, DATE_MAX)) -> bool:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return bounds[0] <= value <= bounds[1]
+
+
 class TrackedModel(models.Model):
     """Base for every model that holds field data.
 
@@ -81,8 +94,45 @@ class TrackedModel(models.Model):
 
     history = HistoricalRecords(inherit=True, excluded_fields=["submission_id", "updated_at"])
 
+    # The permission (in the record's province) that editing it, and deleting it, asks for
+    # (values of targa.core.access.Perm): the edit and delete views ask it, and so do the
+    # buttons that lead to them (`targa.core.workflow.can`).
+    change_perm = "change"
+    delete_perm = "validate"
+
+    # Fields whose plausible dates differ from the programme's span: {name: (first, last)},
+    # e.g. a date of birth.
+    date_bounds: dict[str, tuple[datetime.date, datetime.date]] = {}
+
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Each field's own checks, and every date within its plausible span (so every caller,
+        forms, the admin, imports, is bounded the same way)."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for f in self._meta.concrete_fields:
+            if not isinstance(f, models.DateField) or f.name in errors or f.name in (exclude or ()):
+                continue
+            value = getattr(self, f.attname)
+            bounds = self.date_bounds.get(f.name, (DATE_MIN, DATE_MAX))
+            if isinstance(value, datetime.date) and not date_in_bounds(value, bounds):
+                errors[f.name] = [
+                    ValidationError(
+                        _("Enter a date between %(first)s and %(last)s."),
+                        code="date_out_of_range",
+                        params={
+                            "first": formats.date_format(bounds[0], "SHORT_DATE_FORMAT"),
+                            "last": formats.date_format(bounds[1], "SHORT_DATE_FORMAT"),
+                        },
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def new_submission_id() -> uuid.UUID:

@@ -31,11 +31,14 @@ class EditConflict(Exception):
         self.changed_at: datetime | None = last.history_date if last else None
 
     @classmethod
-    def deleted(cls) -> "EditConflict":
-        """A conflict with a line that no longer exists (no one to name)."""
+    def deleted(cls, record=None) -> "EditConflict":
+        """A conflict with a line that no longer exists; `record` is its history's deletion
+        entry, which says who removed it and when (None when history cannot tell)."""
         conflict = cls.__new__(cls)
         Exception.__init__(conflict, "edit conflict")
-        conflict.current, conflict.changed_by, conflict.changed_at = None, None, None
+        conflict.current = None
+        conflict.changed_by = record.history_user if record is not None else None
+        conflict.changed_at = record.history_date if record is not None else None
         return conflict
 
     def message(self) -> str:
@@ -89,9 +92,11 @@ def record_create(
     manager = type(instance)._default_manager
     if submission_id is not None:
         existing = manager.filter(submission_id=submission_id).first()
-        if existing is not None:
+        if existing is not None and record_created_by(existing, by):
             return Created(existing, False)
-        instance.submission_id = submission_id
+        # Someone else's token (copied from another page, another province): not a resend of
+        # this person's form, so their input is saved as a new record with a token of its own.
+        instance.submission_id = submission_id if existing is None else uuid.uuid4()
     instance.full_clean()
     if _checks_writes(instance):
         instance.check_write(by=by, before=None, m2m=m2m)
@@ -112,6 +117,12 @@ def record_create(
             raise
         return Created(existing, False)
     return Created(instance, True)
+
+
+def record_created_by(record: TrackedModel, by: User) -> bool:
+    """Whether `by` created `record` (its history's first entry says who)."""
+    first = record.history.order_by("history_date", "history_id").only("history_user").first()
+    return first is not None and first.history_user_id == getattr(by, "pk", None)
 
 
 @transaction.atomic
@@ -146,20 +157,59 @@ def record_update(
     return instance
 
 
-def check_sheet_versions(*, existing: dict, opened: dict[int, int] | None) -> None:
+def check_sheet_versions(
+    *,
+    existing: dict,
+    opened: dict[int, int] | None,
+    history=None,
+    key: str = "",
+) -> None:
     """Refuse a sheet of lines (attendance, participants…) saved from a stale copy.
 
     `existing` maps keys (e.g. member ids) to the lines as they are now, locked by the caller
     with select_for_update; `opened` maps the same keys to the versions the person saw. If a
-    line was added, changed or removed since, EditConflict names the latest change.
+    line was added, changed or removed since, EditConflict names the latest change: for a
+    removed line, from `history` (the historical rows of the sheet's lines, e.g.
+    `Attendance.history.filter(meeting_id=…)`) where `key` is the field holding the keys.
     """
     if opened is None:
         return
-    moved = [line for key, line in existing.items() if opened.get(key) != line.version]
+    moved = [line for k, line in existing.items() if opened.get(k) != line.version]
     if moved:
         raise EditConflict(current=max(moved, key=lambda line: line.updated_at))
-    if set(opened) - set(existing):  # a line seen when opening was deleted since
-        raise EditConflict.deleted()
+    removed = set(opened) - set(existing)
+    if removed:  # a line seen when opening was deleted since
+        deletion = None
+        if history is not None and key:
+            deletion = (
+                history.filter(history_type="-", **{f"{key}__in": removed})
+                .select_related("history_user")
+                .order_by("-history_date")
+                .first()
+            )
+        raise EditConflict.deleted(deletion)
+
+
+def deleted_record(model, pk):
+    """The history's entry for the deletion of `model`'s record `pk`, if it was deleted."""
+    try:
+        return (
+            model.history.filter(id=pk, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+class LineErrors(ValidationError):
+    """The lines of a sheet that break a rule, by line key (e.g. member id): the service
+    checks every line, writes none, and the sheet shows each message on its own line."""
+
+    def __init__(self, lines: dict):
+        self.lines = lines
+        super().__init__([message for error in lines.values() for message in error.messages])
 
 
 @transaction.atomic
@@ -194,6 +244,10 @@ STILL_REFERENCED_MESSAGE = _(
 CONFLICT_MESSAGE_UNKNOWN = _(
     "This record was changed by someone else after you opened it. Your input is kept below: "
     "compare it with the current values and save again to keep yours."
+)
+DELETED_MESSAGE = _(
+    "This record was deleted by %(user)s on %(time)s, after you opened it; its history keeps "
+    "it. Your input is kept below: save it as a new record, or copy what you need."
 )
 CONFLICT_MESSAGE = _(
     "This record was changed by %(user)s on %(time)s, after you opened it. Your input is kept "

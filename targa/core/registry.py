@@ -3,7 +3,8 @@ about the apps, so that the base imports none of them (STYLE.md §9, pretix's pl
 
 An app's config defines `contributions()` returning a `Contributions`; the registry reads them
 in the order of INSTALLED_APPS. The shell then renders what comes back: the province menu,
-the cards of the province page, the home page's alerts, the demo seeds. One
+the cards of the province page, the home page's alerts, the exporters (files of a whole
+province, run as background jobs: `targa.core.exporters`), the demo seeds. One
 app (provinces) provides the access layer the record kit calls (`targa.core.access`).
 """
 
@@ -57,6 +58,7 @@ class Contributions:
     menu: tuple[MenuEntry, ...] = ()
     province_cards: tuple[ProvinceCard, ...] = ()
     home_alerts: tuple[HomeAlert, ...] = ()
+    exporters: tuple = ()  # of targa.core.exporters.Exporter
     # Dotted path of `seed(*, stdout)`, run by `manage.py seed_demo` in app order.
     demo: str = ""
     # Dotted path of the module implementing the access layer (see targa.core.access).
@@ -85,6 +87,10 @@ def province_cards() -> list[ProvinceCard]:
 def home_alerts() -> list[HomeAlert]:
     alerts = (a for _app, c in app_contributions() for a in c.home_alerts)
     return sorted(alerts, key=lambda a: a.order)
+
+
+def exporters() -> list:
+    return [e for _app, c in app_contributions() for e in c.exporters]
 
 
 def demo_seeds() -> list[tuple[str, Callable]]:

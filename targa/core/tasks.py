@@ -8,9 +8,9 @@ from targa.core.models import Job
 
 
 def _runner(kind: str):
-    from targa.core import crud
+    from targa.core import crud, exporters
 
-    runners = {"list_export": crud.run_list_export}
+    runners = {"list_export": crud.run_list_export, "export": exporters.run_export}
     return runners[kind]
 
 

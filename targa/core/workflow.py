@@ -13,6 +13,7 @@ body, what it does besides moving the status. It is django-fsm-2's transition un
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
+from itertools import count
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,9 @@ from targa.core.models import state_field
 from targa.core.records import EditConflict, record_update
 
 COMMENT_MAX = 2000
+# Transitions are offered in the order their models declare them (django-fsm lists them by
+# name): each declaration takes the next number.
+_declaration_order = count()
 
 
 class Comment(StrEnum):
@@ -60,7 +64,13 @@ def transition(
             source=source,
             target=target,
             permission=permission,
-            custom={"label": label, "perm": perm, "comment": comment, "style": style},
+            custom={
+                "label": label,
+                "perm": perm,
+                "comment": comment,
+                "style": style,
+                "order": next(_declaration_order),
+            },
         )(body)
         return fsm_log_by(fsm_log_description(declared))
 
@@ -88,18 +98,22 @@ class Action:
 
 def transition_between(model, source: str, target: str) -> str | None:
     """The name of the transition of `model` from `source` to `target`, if there is one."""
-    f = state_field(model)
-    for t in f.get_all_transitions(model) if f is not None else ():
+    for t in _transitions(model):
         if t.target == target and t.source in (source, "*"):
             return t.name
     return None
 
 
-def _declared(obj):
-    f = state_field(type(obj))
+def _transitions(model) -> list:
+    """The model's transitions, in the order it declares them."""
+    f = state_field(model)
     if f is None:
-        return {}
-    return {t.name: t for t in f.get_all_transitions(type(obj))}
+        return []
+    return sorted(f.get_all_transitions(model), key=lambda t: t.custom.get("order", 0))
+
+
+def _declared(obj):
+    return {t.name: t for t in _transitions(type(obj))}
 
 
 def actions_for(user, obj) -> list[Action]:
@@ -110,7 +124,7 @@ def actions_for(user, obj) -> list[Action]:
     state = getattr(obj, f.name)
     perms = perms_on(user, obj)
     seen, actions = set(), []
-    for t in f.get_all_transitions(type(obj)):
+    for t in _transitions(type(obj)):
         if t.name in seen or t.custom["perm"] not in perms:
             continue
         if t.source in (state, "*") or (t.source == "+" and t.target != state):
@@ -141,9 +155,9 @@ def can(user, action: str, obj) -> bool:
     if action == "view":
         return Perm.VIEW in perms
     if action == "change":
-        return Perm.CHANGE in perms and not locked
+        return Perm(getattr(obj, "change_perm", Perm.CHANGE)) in perms and not locked
     if action == "delete":
-        return Perm.VALIDATE in perms and not locked
+        return Perm(getattr(obj, "delete_perm", Perm.VALIDATE)) in perms and not locked
     return any(a.name == action for a in actions_for(user, obj))
 
 
