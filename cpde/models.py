@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
-from provinces.models import Province, Sex, Stakeholder
+from provinces.models import Attachable, Province, Sex, Stakeholder
 from targa.core.access import Perm
 from targa.core.models import TrackedModel
 from targa.core.workflow import Comment, transition
@@ -163,7 +163,7 @@ class CommitteeMember(TrackedModel):
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
-class Meeting(TrackedModel):
+class Meeting(Attachable, TrackedModel):
     """A meeting of the committee: launch, ordinary, follow-up, workshop or focus group."""
 
     class Kind(models.TextChoices):
@@ -793,7 +793,7 @@ class Answer(TrackedModel):
         return self.response.get_absolute_url()
 
 
-class Training(TrackedModel):
+class Training(Attachable, TrackedModel):
     """A training session for committee members."""
 
     committee = models.ForeignKey(

@@ -1,6 +1,8 @@
 """Django admin for territories (with import/export) and the programme's provinces."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
@@ -20,6 +22,7 @@ from provinces.models import (
     ProvinceProgramme,
     Region,
     Stakeholder,
+    accepts_attachments,
 )
 from targa.core.admin_mixins import TrackedModelAdmin
 
@@ -140,6 +143,14 @@ class AttachmentAdmin(TrackedModelAdmin):
     list_display = ["__str__", "province", "content_type", "object_id", "size", "created_at"]
     list_select_related = ["province", "content_type"]
     list_filter = ["province"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content_type":  # only the kinds of record that take attachments
+            attachable = [m for m in apps.get_models() if accepts_attachments(m)]
+            kwargs["queryset"] = ContentType.objects.filter(
+                pk__in=[ct.pk for ct in ContentType.objects.get_for_models(*attachable).values()]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(FrameworkConvention)

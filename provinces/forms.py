@@ -1,18 +1,13 @@
 """Forms for the programme's provinces."""
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from provinces import selectors
 from provinces.models import (
     Activity,
     ActivityCategory,
-    Attachment,
     Contact,
     ExecutionContract,
     FieldVisit,
@@ -100,38 +95,12 @@ class ContactForm(ScopedForm):
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
 
-class AttachmentForm(forms.ModelForm):
-    """Upload a photo or a document; checked for size, type and, for images, content."""
+class AttachmentForm(forms.Form):
+    """Upload a photo or a document. The checks (size, type by content) are the model's, so
+    that the admin and every caller meet them too."""
 
-    class Meta:
-        model = Attachment
-        fields = ["file", "title"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("This file is too large (%(size)s MB); the limit is %(limit)s MB.")
-                % {"size": round(upload.size / 1024 / 1024, 1), "limit": settings.MAX_UPLOAD_MB}
-            )
-        ext = Path(upload.name).suffix.lower().lstrip(".")
-        allowed = Attachment.IMAGE_EXTENSIONS + Attachment.DOCUMENT_EXTENSIONS
-        if ext not in allowed:
-            raise forms.ValidationError(
-                _("Files of type “%(ext)s” are not accepted. Accepted: %(allowed)s.")
-                % {"ext": ext or "?", "allowed": ", ".join(allowed)}
-            )
-        if ext in Attachment.IMAGE_EXTENSIONS:
-            try:
-                with Image.open(upload) as image:
-                    image.verify()
-            except Exception as exc:
-                raise forms.ValidationError(
-                    _("This image file is damaged or not an image.")
-                ) from exc
-            upload.seek(0)
-        return upload
+    file = forms.FileField(label=_("file"))
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
 
 
 class AmountField(forms.DecimalField):

@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
+from targa.core import uploads
 from targa.core.access import Perm
+from targa.core.files import TransactionalFileField
 from targa.core.models import TrackedModel
 from targa.core.workflow import Comment, transition
 
@@ -31,6 +33,15 @@ class NamedInTwoLanguages:
         if (get_language() or "").startswith("ar") and self.name_ar:
             return self.name_ar
         return self.name_fr
+
+
+class Attachable:
+    """A record whose page shows its photos and documents (`{% attachments_panel %}`). Only
+    such records accept attachments: a record without a page would hold files no one sees."""
+
+
+def accepts_attachments(model: type | None) -> bool:
+    return model is not None and issubclass(model, Attachable)
 
 
 class TerritoryUnit(NamedInTwoLanguages, models.Model):
@@ -243,7 +254,7 @@ class Sex(models.TextChoices):
     MAN = "M", _("man")
 
 
-class Stakeholder(TrackedModel):
+class Stakeholder(Attachable, TrackedModel):
     """An organisation the programme works with in a province."""
 
     class Kind(models.TextChoices):
@@ -357,13 +368,28 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(TrackedModel):
-    """A photo or document attached to any record of a province (visit, meeting, contract…).
+    """A photo or document attached to a record of a province that has a page (visit,
+    meeting, contract…: the `Attachable` models).
 
-    Files are never served publicly: they are downloaded through the access layer.
+    Its file is checked by content, not by name (`targa.core.uploads`), written only once the
+    row is committed and removed once its deletion is (`TransactionalFileField`). Files are
+    never served publicly: they are downloaded through the access layer.
     """
 
     IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
-    DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "ppt", "pptx", "txt")
+    DOCUMENT_EXTENSIONS = (
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "odt",
+        "ods",
+        "ppt",
+        "pptx",
+        "txt",
+        "csv",
+    )
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("province")
@@ -371,7 +397,7 @@ class Attachment(TrackedModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    file = TransactionalFileField(_("file"), upload_to=attachment_upload_to, max_length=255)
     title = models.CharField(_("title"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
 
@@ -386,6 +412,36 @@ class Attachment(TrackedModel):
     def __str__(self) -> str:
         return self.title or self.filename
 
+    def clean(self):
+        """Attached to an existing record that accepts attachments, in the same province; a
+        new file is checked for size and content."""
+        super().clean()
+        if self.content_type_id is not None:
+            try:
+                model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+            except ContentType.DoesNotExist:
+                model = None
+            if not accepts_attachments(model):
+                raise ValidationError(NOT_ATTACHABLE, code="not_attachable")
+            if self.province_id is not None:
+                rows = model._default_manager.filter(pk=self.object_id)
+                if not rows.filter(**{model.province_path: self.province_id}).exists():
+                    raise ValidationError(
+                        {"object_id": _("No such record in this province.")}, code="record"
+                    )
+        if self.file and not self.file._committed:
+            upload = self.file.file
+            try:
+                uploads.check_upload(
+                    upload,
+                    allowed=self.IMAGE_EXTENSIONS + self.DOCUMENT_EXTENSIONS,
+                    max_mb=settings.MAX_UPLOAD_MB,
+                    max_pixels=settings.MAX_IMAGE_PIXELS,
+                )
+            except ValidationError as error:
+                raise ValidationError({"file": error.error_list}) from error
+            self.size = upload.size
+
     @property
     def filename(self) -> str:
         return Path(self.file.name).name
@@ -396,6 +452,12 @@ class Attachment(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("provinces:attachment_download", args=[self.province.code, self.pk])
+
+
+NOT_ATTACHABLE = _(
+    "Photos and documents are attached only to a record that has its own page (a visit, a "
+    "meeting, a contract…)."
+)
 
 
 # The provincial programme: the national framework convention, each province's execution
@@ -471,7 +533,7 @@ class FrameworkConvention(TrackedModel):
             )
 
 
-class ExecutionContract(TrackedModel):
+class ExecutionContract(Attachable, TrackedModel):
     """The specific execution contract of a framework convention in one province.
 
     Its end date is derived from the start date and the duration (`end_on`), never stored.
@@ -681,7 +743,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(planned | actual)
 
 
-class Activity(TrackedModel):
+class Activity(Attachable, TrackedModel):
     """An activity of a province's chronogram: what is planned, when it really happened."""
 
     class Status(models.TextChoices):
@@ -824,7 +886,7 @@ class FieldVisitQuerySet(models.QuerySet):
         )
 
 
-class FieldVisit(TrackedModel):
+class FieldVisit(Attachable, TrackedModel):
     """A field visit, or a meeting with service providers or a youth platform, in a province."""
 
     class Kind(models.TextChoices):

@@ -2,15 +2,37 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from provinces.access import Perm, forget_grants, has_global_perm
-from provinces.models import FollowUpAction, Membership, ProvinceProgramme
+from provinces.models import Attachment, FollowUpAction, Membership, Province, ProvinceProgramme
 from targa.core.models import User
-from targa.core.records import record_delete, record_update
+from targa.core.records import record_create, record_delete, record_update
+
+
+@transaction.atomic
+def attachment_create(
+    *, record: models.Model, province: Province, upload: File, by: User, title: str = ""
+) -> Attachment:
+    """Attach a photo or document to a record of `province`.
+
+    The model's rules refuse (ValidationError) a record that does not accept attachments or
+    lies in another province, and a file too large or whose content is not what its name
+    says. The file is written once the transaction commits: a failure writes nothing.
+    """
+    attachment = Attachment(
+        province=province,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        file=upload,
+        title=title,
+    )
+    return record_create(instance=attachment, by=by).instance
 
 
 @transaction.atomic

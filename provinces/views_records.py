@@ -2,19 +2,28 @@
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from provinces import services
 from provinces.access import Perm, access_object, access_province
 from provinces.filters import StakeholderFilter
 from provinces.forms import AttachmentForm, ContactForm, StakeholderForm
-from provinces.models import Attachment, Contact, Stakeholder
+from provinces.models import (
+    NOT_ATTACHABLE,
+    Attachment,
+    Contact,
+    Stakeholder,
+    accepts_attachments,
+)
 from provinces.resources import StakeholderResource
 from targa.core import crud
-from targa.core.records import record_create, record_delete
+from targa.core.records import record_delete
 
 
 class StakeholderMixin:
@@ -95,18 +104,27 @@ class ContactHistoryView(ContactMixin, crud.ScopedHistoryView):
 
 
 class AttachmentUploadView(View):
-    """Attach a file to a record of the province; the record is checked like any other."""
+    """Attach a file to a record of the province; the record is checked like any other.
+
+    A URL naming a kind of record that takes no attachments (one made by hand: a province, a
+    commune…) answers 400 with the reason, and nothing is written.
+    """
 
     http_method_names = ["post"]
 
     def post(self, request, code, content_type_id, object_id):
-        province = access_province(user=request.user, code=code)
+        province = access_province(user=request.user, code=code, perm=Perm.CHANGE)
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist as exc:
             raise Http404 from exc
-        if model is None or not hasattr(model, "province_path"):
-            raise Http404
+        if not accepts_attachments(model):
+            return TemplateResponse(
+                request,
+                "400.html",
+                {"message": NOT_ATTACHABLE, "back_url": reverse("provinces:detail", args=[code])},
+                status=400,
+            )
         record = access_object(
             crud.in_province(model._default_manager.all(), province),
             user=request.user,
@@ -114,18 +132,21 @@ class AttachmentUploadView(View):
             pk=object_id,
         )
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            attachment = form.save(commit=False)
-            attachment.province = province
-            attachment.content_type_id = content_type_id
-            attachment.object_id = record.pk
-            attachment.size = form.cleaned_data["file"].size
-            record_create(instance=attachment, by=request.user)
-            messages.success(request, _("File attached."))
+        try:
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            services.attachment_create(
+                record=record,
+                province=province,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            messages.success(request, _("File attached."))
         return HttpResponseRedirect(record.get_absolute_url())
 
 

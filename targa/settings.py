@@ -226,6 +226,9 @@ LOGGING = {
 FORM_RENDERER = "targa.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["targa.formats"]
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
+# The largest image accepted, in pixels (width × height): a phone's 64-megapixel photo
+# passes; a small file that would unpack into gigabytes of pixels is refused before decoding.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=64_000_000)
 
 # Background jobs (django-tasks with its database backend): `manage.py db_worker` runs them;
 # scripts/run starts one beside the web server.

@@ -58,6 +58,16 @@ def _upload(ctx):
     }
 
 
+def _upload_to_province(ctx):
+    """A hand-made URL: the province itself has no page of records to attach to."""
+    province = ctx["province_a"]
+    return {
+        "code": province.code,
+        "content_type_id": ContentType.objects.get_for_model(province).pk,
+        "object_id": province.pk,
+    }
+
+
 def _attachment(ctx):
     return {"code": ctx["province_a"].code, "pk": attachment(ctx).pk}
 
@@ -77,7 +87,11 @@ MATRIX = {
     "provinces:contact_delete": [Case(change(302), method="post", kwargs=_contact)],
     "provinces:contact_history": [Case(scoped(), kwargs=_contact)],
     # An empty upload is refused with a message and a redirect back to the record.
-    "provinces:attachment_upload": [Case(change(302), method="post", kwargs=_upload)],
+    "provinces:attachment_upload": [
+        Case(change(302), method="post", kwargs=_upload),
+        # A kind of record that takes no attachments: 400 with the reason, nothing written.
+        Case(change(400), method="post", kwargs=_upload_to_province),
+    ],
     "provinces:attachment_download": [Case(scoped(), kwargs=_attachment)],
     "provinces:attachment_delete": [Case(change(302), method="post", kwargs=_attachment)],
 }

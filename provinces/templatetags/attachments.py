@@ -1,19 +1,24 @@
-"""{% attachments_panel record %}: a record's photos and documents, and the upload form."""
+"""{% attachments_panel record province %}: a record's photos and documents, and the upload form."""
 
 from django import template
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 
 from provinces.access import Perm, has_perm
-from provinces.forms import AttachmentForm
-from provinces.models import Attachment
+from provinces.models import Attachment, accepts_attachments
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/attachments.html", takes_context=True)
 def attachments_panel(context, record, province):
+    if not accepts_attachments(type(record)):
+        # The panel and the rule agree: a page that shows it declares its model Attachable.
+        raise ImproperlyConfigured(f"{type(record).__name__} is not Attachable.")
     content_type = ContentType.objects.get_for_model(record)
     user = context["request"].user
+    extensions = Attachment.IMAGE_EXTENSIONS + Attachment.DOCUMENT_EXTENSIONS
     return {
         "record": record,
         "province": province,
@@ -22,7 +27,8 @@ def attachments_panel(context, record, province):
         .filter(content_type=content_type, object_id=record.pk)
         .order_by("-created_at"),
         "can_change": has_perm(user, Perm.CHANGE, province),
-        "form": AttachmentForm(),
+        "accept": ",".join(f".{ext}" for ext in extensions),
+        "max_mb": settings.MAX_UPLOAD_MB,
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }

@@ -15,6 +15,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Targa")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow's own guard against decompression bombs (a warning above the limit, an
+        # error above twice the limit), at the limit uploads are held to.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+
     def contributions(self):
         from targa.core.registry import Contributions, MenuEntry
 
