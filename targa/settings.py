@@ -137,6 +137,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3
 # from the user's page, an address from the admin's "Access attempts".
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Attempts refused during a lockout do not push its end back: the time the page gives holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
