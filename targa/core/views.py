@@ -41,7 +41,7 @@ def change_language(request):
 
 def csrf_failure(request, reason=""):
     """Targa's answer to a form whose CSRF token no longer matches (settings.CSRF_FAILURE_VIEW):
-    the page was open before the session changed (signed in again in another tab, signed out,
+    the page was open before the session changed (logged in again in another tab, logged out,
     or it stayed open for long). Nothing was saved; the page says so in the user's language and
     offers the way back, where the browser still holds what was typed (static/js/targa.js), or
     the form afresh. Django logs the reason (django.security.csrf)."""
