@@ -15,6 +15,9 @@ from django.utils import formats
 
 from provinces.models import Activity, Objective
 
+# Wide screens fit the whole period, months narrowing down to this before the chart scrolls.
+MIN_MONTH_PX = 10
+
 
 def month_width_px(n_months: int) -> int:
     """How wide a month is drawn on a phone; narrower on long timelines (wide screens and
@@ -64,6 +67,7 @@ class Month:
 class Year:
     year: int
     width: float  # percent of the timeline
+    months: int  # how many of the timeline's months fall in it
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,18 @@ class GanttChart:
 
     @property
     def timeline_px(self) -> int:
+        """How wide the timeline is drawn on a phone."""
         return len(self.months) * self.month_px
+
+    @property
+    def min_timeline_px(self) -> int:
+        """The narrowest the timeline gets on a wide screen before it scrolls."""
+        return len(self.months) * MIN_MONTH_PX
+
+    @property
+    def month_width(self) -> float:
+        """One month, in percent of the timeline."""
+        return round(100 / len(self.months), 4)
 
     @property
     def rows(self) -> list[Row]:
@@ -172,7 +187,7 @@ def build_gantt(
         if years and years[-1].year == month.first_day.year:
             continue
         count = sum(m.first_day.year == month.first_day.year for m in months)
-        years.append(Year(month.first_day.year, round(100 * count / axis.n_months, 3)))
+        years.append(Year(month.first_day.year, round(100 * count / axis.n_months, 3), count))
 
     groups = {value: Group(value, str(label)) for value, label in Objective.choices}
     for a in activities:

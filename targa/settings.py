@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "csp",
     "django_filters",
     "django_htmx",
     "import_export",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "targa.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "targa.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "targa.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -167,6 +171,9 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "targa_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# The language cookie carries the same flags as the session's (set below with SECURE_COOKIES).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -190,15 +197,80 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Preloading puts the whole registrable domain (every subdomain, for months) on the browsers'
+# HTTPS-only list: a decision for the domain's owner, not for one application on it. Off by
+# default, and the check that recommends it is silenced only while HSTS itself is on (README).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Behind a reverse proxy, the client's address is the last one the proxy added to
 # X-Forwarded-For (see targa.core.lockout.client_address).
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "targa.core.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): every script, style, font and image comes from Targa
+# itself; no inline script, style attribute or event handler runs (tests/test_csp.py keeps the
+# templates free of them). Bootstrap draws its icons in forms with data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# On the admin's pages, added to the policy above: the inline bits of third-party pages,
+# each allowed by the hash of its exact text and nothing else ('unsafe-hashes' lets a hash
+# match an attribute). django-simple-history's history list: style="border-top: 0";
+# django-import-export's export form: style="padding: 0;", style="font-weight: bold;" and
+# the "select all" box's onchange="onSelectToggleChange(event)". A library upgrade that
+# changes them fails tests/test_security_headers.py and shows in tests/browser/test_csp.py.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "style-src-attr": [
+        UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+    ],
+    "script-src-attr": [UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+}
+# Browser features no page uses, refused to the pages and anything they might embed. Photos
+# are taken through file inputs, which need no camera permission.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+        "screen-wake-lock",
+        "xr-spatial-tracking",
+        "browsing-topics",
+    )
+}
 
 # Outgoing mail (password resets): printed on the console unless EMAIL_URL names an SMTP
 # server, e.g. smtp+tls://user:password@smtp.example.org:587 (see the README).

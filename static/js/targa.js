@@ -21,11 +21,43 @@
 })();
 
 /* A refused action (400) or a record changed meanwhile (409) answers with the status panel and
-   its message: show it in place, like a form shows its errors. */
+   its message: show it in place, like a form shows its errors. An action refused because the
+   page's session expired (403, CSRF) says where its explanation goes (HX-Retarget). */
 document.addEventListener("htmx:beforeSwap", function (event) {
-  var status = event.detail.xhr.status;
-  if (status === 400 || status === 409) {
+  var xhr = event.detail.xhr;
+  var status = xhr.status;
+  var expired = status === 403 && xhr.getResponseHeader("HX-Retarget");
+  if (expired) {
+    document.querySelectorAll("#main > [data-testid=csrf-failure]").forEach(function (old) { old.remove(); });
+    // The form stays on the page: make it usable again at once.
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (form instanceof HTMLFormElement) {
+      form.dataset.submitting = "";
+      form.querySelectorAll("[aria-busy]").forEach(function (button) {
+        button.classList.remove("disabled");
+        button.removeAttribute("aria-busy");
+      });
+    }
+  }
+  if (status === 400 || status === 409 || expired) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
+  }
+});
+
+/* Behaviours that would otherwise be inline handlers, which the Content-Security-Policy
+   refuses: a select that sends its form when changed (the province switcher), and a button
+   that goes back in history (the page shown when a form's session expired: browsers refill
+   what was typed on the page they return to). */
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-submit-on-change") && field.form) {
+    field.form.submit();
+  }
+});
+document.addEventListener("click", function (event) {
+  if (event.target instanceof Element && event.target.closest("[data-history-back]")) {
+    event.preventDefault();
+    history.back();
   }
 });

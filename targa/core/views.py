@@ -1,13 +1,17 @@
-"""Pages of the base: signing in, resetting a forgotten password, and the language switch
-that follows the user."""
+"""Pages of the base: signing in, resetting a forgotten password, the language switch
+that follows the user, and the page a form lands on when its security token no longer
+matches (CSRF)."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.i18n import set_language
 
 from targa.core import services
+from targa.core.cookies import set_language_cookie
 from targa.core.forms import LoginForm, PasswordResetForm
 from targa.core.models import User
 
@@ -20,9 +24,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # Open the app in the language the user chose last time, on any device.
-        response.set_cookie(
-            "targa_language", form.get_user().language, max_age=365 * 24 * 3600, samesite="Lax"
-        )
+        set_language_cookie(response, form.get_user().language)
         return response
 
 
@@ -71,3 +73,24 @@ def change_language(request):
     ):
         services.user_set_language(user=request.user, language=lang)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """Targa's answer to a form whose CSRF token no longer matches (settings.CSRF_FAILURE_VIEW):
+    the page was open before the session changed (logged in again in another tab, logged out,
+    or it stayed open for long). Nothing was saved; the page says so in the user's language and
+    offers the way back, where the browser still holds what was typed (static/js/targa.js), or
+    the form afresh. Django logs the reason (django.security.csrf)."""
+    form_url = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        form_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        form_url = ""
+    if getattr(request, "htmx", False):
+        # A status action sent by htmx: the explanation goes on top of the page, which stays
+        # as it is (a comment being typed included).
+        response = render(request, "includes/csrf_failure.html", {"form_url": form_url}, status=403)
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "afterbegin show:top"
+        return response
+    return render(request, "403_csrf.html", {"form_url": form_url}, status=403)

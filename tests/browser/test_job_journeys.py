@@ -53,7 +53,7 @@ def test_coordinator_exports_50000_rows_through_a_job_with_a_progress_bar(
     bar = page.get_by_test_id("job-progress")
     expect(bar).to_be_visible()
     expect(page.get_by_test_id("job")).to_have_attribute("data-state", "running", timeout=30_000)
-    expect(bar).not_to_have_attribute("aria-valuenow", "0", timeout=60_000)
+    expect(bar).not_to_have_attribute("value", "0", timeout=60_000)
     # …then the download appears, without reloading the page.
     download_link = page.get_by_test_id("job-download")
     expect(download_link).to_be_visible(timeout=120_000)
