@@ -23,13 +23,12 @@ class CoreConfig(AppConfig):
         # error above twice the limit), at the limit uploads are held to.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
+        from targa.core import lockout
+
+        user_logged_in.connect(lockout.forget_failures_on_login, dispatch_uid="targa-lockout")
+
     def contributions(self):
         from targa.core.registry import Contributions, MenuEntry
 
         # The base's own page of a province: the files the apps offer (their exporters).
         return Contributions(menu=(MenuEntry(_("Exports"), "exports:province", "download", 95),))
-
-    def ready(self):
-        from targa.core import lockout
-
-        user_logged_in.connect(lockout.forget_failures_on_login, dispatch_uid="targa-lockout")
