@@ -3,25 +3,31 @@
 import pytest
 from django.urls import reverse
 
-from provinces.models import Membership, Province, ProvinceProgramme, Role
+from provinces.models import Province, Role
+from provinces.services import membership_remove
 from targa.core.records import record_update
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, kept_for_module
+from tests.factories import MembershipFactory, ProvinceProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def many_users(province_a, province_b):
-    for i in range(40):
-        user = make_user(f"user.{i:02d}")
-        Membership.objects.create(user=user, province=province_a, role=Role.FIELD_AGENT)
-        Membership.objects.create(user=user, province=province_b, role=Role.VIEWER)
+@pytest.fixture(scope="module")
+def many_users(world, django_db_blocker):
+    """40 field agents of A who also view B, made once for the module."""
+    with kept_for_module(django_db_blocker):
+        for i in range(40):
+            user = UserFactory(
+                username=f"user.{i:02d}", role=Role.FIELD_AGENT, provinces=[world["province_a"]]
+            )
+            MembershipFactory(user=user, province=world["province_b"], role=Role.VIEWER)
+        yield
 
 
 @pytest.fixture
 def all_programmes(db):
     for province in Province.objects.filter(programme__isnull=True)[:30]:
-        ProvinceProgramme.objects.create(province=province)
+        ProvinceProgrammeFactory(province=province)
 
 
 def test_home_queries(users, all_programmes, django_assert_max_num_queries):
@@ -79,11 +85,12 @@ def test_history_page_queries(users, province_a, django_assert_max_num_queries):
 def test_user_pages_queries(users, many_users, province_a, django_assert_max_num_queries):
     agent = users["agent_a"]
     for _ in range(30):  # a role given and taken back thirty times
-        membership = Membership.objects.create(user=agent, province=None, role=Role.VIEWER)
-        membership._history_user = users["admin"]
-        membership.delete()
+        membership = MembershipFactory(
+            user=agent, province=None, role=Role.VIEWER, by=users["admin"]
+        )
+        membership_remove(membership=membership, by=users["admin"])
     agent.last_name = "Ouhadi"
-    agent.save()
+    record_update(instance=agent, expected_version=agent.version, by=users["admin"])
     client = client_for(users["admin"])
     with django_assert_max_num_queries(10):
         detail = client.get(reverse("users:detail", args=[agent.pk]))
