@@ -271,10 +271,16 @@ class FrameworkConventionFactory(RecordFactory):
 
 
 class ExecutionContractFactory(RecordFactory):
-    """A draft contract under a convention that covers its province."""
+    """A draft contract under a convention that covers its province; `in_progress=True`:
+    signed and running."""
 
     class Meta:
         model = ExecutionContract
+
+    class Params:
+        in_progress = factory.Trait(
+            signed_on=datetime.date(2021, 3, 15), status=ExecutionContract.Status.IN_PROGRESS
+        )
 
     province = factory.LazyFunction(default_province)
     convention = parent(
