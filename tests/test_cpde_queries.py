@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from cpde import models as cpde
 from cpde.services import committee_ensure
-from provinces.models import Stakeholder
 from targa.core import registry
 from targa.core.records import record_update
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,12 @@ def big(users, province_a):
     """A busy committee, built in bulk (the services are exercised by the other tests)."""
     committee = committee_ensure(province=province_a, by=users["coord_a"])
     stakeholders = [
-        cs.create(
-            Stakeholder(province=province_a, name=f"Service {i}", acronym=f"S{i}", kind="agency"),
-            users["coord_a"],
+        StakeholderFactory(
+            province=province_a,
+            name=f"Service {i}",
+            acronym=f"S{i}",
+            kind="agency",
+            by=users["coord_a"],
         )
         for i in range(5)
     ]
