@@ -77,11 +77,6 @@ def programme_province(code: str) -> Province:
     return province
 
 
-def make_user(username: str, role: str | None = None, *provinces: Province, **extra) -> User:
-    """Being replaced by UserFactory."""
-    return UserFactory(username=username, role=role, provinces=provinces, **extra)
-
-
 def role_users(province_a: Province, province_b: Province) -> dict[str, User | None]:
     """One user per role of the permission matrix (anonymous is None)."""
     return {

@@ -14,6 +14,7 @@ from provinces.access import (
     scope_for_user,
 )
 from provinces.models import Membership, Province, ProvinceProgramme, Role
+from targa.core.records import record_update
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_user_without_role_sees_nothing():
 def test_inactive_user_has_no_rights(users, province_a):
     agent = users["agent_a"]
     agent.is_active = False
-    agent.save()
+    record_update(instance=agent, expected_version=agent.version, by=users["admin"])
     agent = type(agent).objects.get(pk=agent.pk)
     assert not has_perm(agent, Perm.VIEW, province_a)
 

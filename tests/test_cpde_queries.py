@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def big(users, province_a):
-    """A busy committee, built in bulk (the services are exercised by the other tests)."""
+    """A busy committee, built in bulk: bulk_create skips validation and history, which the
+    other tests exercise through the factories; some 2,000 rows through the services would
+    add seconds to each of the tests here."""
     committee = committee_ensure(province=province_a, by=users["coord_a"])
     stakeholders = [
         StakeholderFactory(

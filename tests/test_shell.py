@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from provinces.models import Role
 from targa.core.models import User
+from targa.core.records import record_update
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
@@ -38,8 +39,9 @@ def test_wrong_password_gets_a_clear_french_message(users):
 
 
 def test_inactive_user_cannot_log_in(users):
-    users["agent_a"].is_active = False
-    users["agent_a"].save()
+    agent = users["agent_a"]
+    agent.is_active = False
+    record_update(instance=agent, expected_version=agent.version, by=users["admin"])
     assert login(Client(), "agent.a").status_code == 200
 
 
