@@ -7,7 +7,9 @@ the app uses, so validation and history are exercised too.
 The provinces and the users are made once per test module (`world`), like Django's
 `setUpTestData`: in a transaction kept open for the module and rolled back after it; each
 test runs in a savepoint inside it, so what one test changes is gone for the next, and the
-fixtures hand each test fresh copies of the objects.
+fixtures hand each test fresh copies of the objects. In a module where any test asks for
+them, every test has them, whatever order the tests run in. Larger data that a group of
+tests shares is kept the same way for a class (`shared_data`).
 """
 
 from collections import defaultdict
@@ -37,9 +39,9 @@ def ensure_territories() -> None:
 
 
 @contextmanager
-def kept_for_module(django_db_blocker):
-    """Data made for the tests of one module: inside a transaction that is rolled back when
-    the module is done (a savepoint when another such block is already open)."""
+def shared_data(django_db_blocker):
+    """Data made once for the tests of a module or a class: inside a transaction rolled back
+    when they are done (a savepoint when another such block is already open)."""
     with django_db_blocker.unblock():
         block = transaction.atomic()
         block.__enter__()
@@ -51,8 +53,9 @@ def kept_for_module(django_db_blocker):
 
 
 def pytest_collection_modifyitems(items):
-    """A test that commits (transactional: browser journeys, a real worker process) would run
-    inside the module's open transaction: it needs a module of its own."""
+    """Note the modules whose tests use the world. A test that commits (transactional: browser
+    journeys, a real worker process) would run inside the world's open transaction: it needs
+    a module of its own."""
     kinds = defaultdict(set)
     for item in items:
         marker = item.get_closest_marker("django_db")
@@ -63,6 +66,7 @@ def pytest_collection_modifyitems(items):
             kinds[item.module].add("transactional")
         if "world" in item.fixturenames:
             kinds[item.module].add("world")
+            item.module.uses_world = True
     mixed = sorted(m.__name__ for m, k in kinds.items() if k == {"transactional", "world"})
     if mixed:
         raise pytest.UsageError(
@@ -92,7 +96,7 @@ def role_users(province_a: Province, province_b: Province) -> dict[str, User | N
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Provinces A and B with the programme, and one user per role, made once per module."""
-    with kept_for_module(django_db_blocker):
+    with shared_data(django_db_blocker):
         ensure_territories()
         province_a = programme_province(PROVINCE_A)
         province_b = programme_province(PROVINCE_B)
@@ -101,6 +105,14 @@ def world(django_db_setup, django_db_blocker):
             "province_b": province_b,
             "users": role_users(province_a, province_b),
         }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def whole_module_world(request):
+    """The world from the module's first test on, so that no test sees it or not depending on
+    the order the tests run in."""
+    if getattr(request.module, "uses_world", False):
+        request.getfixturevalue("world")
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from provinces.models import (
 )
 from targa.core import workflow
 from targa.core.records import record_update
-from tests.conftest import client_for, kept_for_module
+from tests.conftest import client_for, shared_data
 from tests.factories import (
     ActivityFactory,
     ExecutionContractFactory,
@@ -902,11 +902,11 @@ def test_programme_demo_is_realistic_and_idempotent(province_a):
 # Query counts, at sizes that would expose N+1 queries.
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def busy(world, django_db_blocker):
     """40 activities, 30 visits with communes, stakeholders and actions, 30 contracts in
-    province A, made once for the module."""
-    with kept_for_module(django_db_blocker):
+    province A, made once for the class that uses them."""
+    with shared_data(django_db_blocker):
         demo.ensure_activity_categories()
         province_a, by = world["province_a"], world["users"]["coord_a"]
         convention = FrameworkConventionFactory(provinces=[province_a])
@@ -956,86 +956,85 @@ def busy_province(busy, province_a):
     return province_a
 
 
-@pytest.mark.parametrize(
-    ("name", "limit", "rows"),
-    [
-        ("activity_list", 11, 25),
-        ("activity_gantt", 9, 40),
-        ("visit_list", 12, 25),
-        ("contract_list", 10, 25),
-    ],
-)
-def test_list_query_counts_are_pinned(
-    name, limit, rows, users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    url = reverse(f"provinces:{name}", args=[busy_province.code])
-    with django_assert_max_num_queries(limit):
-        response = client.get(url)
-    shown = (
-        response.context["chart"].rows
-        if "chart" in response.context
-        else response.context["page_obj"]
+class TestAtSize:
+    """Every test here sees the busy province (made once for the class)."""
+
+    @pytest.mark.parametrize(
+        ("name", "limit", "rows"),
+        [
+            ("activity_list", 11, 25),
+            ("activity_gantt", 9, 40),
+            ("visit_list", 12, 25),
+            ("contract_list", 10, 25),
+        ],
     )
-    assert len(shown) == rows
+    def test_list_query_counts_are_pinned(
+        self, name, limit, rows, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        url = reverse(f"provinces:{name}", args=[busy_province.code])
+        with django_assert_max_num_queries(limit):
+            response = client.get(url)
+        shown = (
+            response.context["chart"].rows
+            if "chart" in response.context
+            else response.context["page_obj"]
+        )
+        assert len(shown) == rows
 
+    @pytest.mark.parametrize(
+        # One COUNT decides between answering the file now and a background job.
+        ("name", "limit"),
+        [("activity_list", 8), ("visit_list", 11), ("contract_list", 8)],
+    )
+    def test_export_query_counts_are_pinned(
+        self, name, limit, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        url = reverse(f"provinces:{name}", args=[busy_province.code])
+        with django_assert_max_num_queries(limit):
+            response = client.get(url, {"export": "csv"})
+        assert response.content.decode("utf-8-sig").count("\n") >= 31
 
-@pytest.mark.parametrize(
-    # One COUNT decides between answering the file now and a background job.
-    ("name", "limit"),
-    [("activity_list", 8), ("visit_list", 11), ("contract_list", 8)],
-)
-def test_export_query_counts_are_pinned(
-    name, limit, users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    url = reverse(f"provinces:{name}", args=[busy_province.code])
-    with django_assert_max_num_queries(limit):
-        response = client.get(url, {"export": "csv"})
-    assert response.content.decode("utf-8-sig").count("\n") >= 31
+    @pytest.mark.parametrize(
+        # Activities and contracts show their status log: one query, and one for its content
+        # type while Django's content-type cache is cold (the first page of a process).
+        ("model", "limit"),
+        [(FieldVisit, 14), (Activity, 12), (ExecutionContract, 12)],
+    )
+    def test_detail_query_counts_are_pinned(
+        self, model, limit, users, busy_province, django_assert_max_num_queries
+    ):
+        visit = FieldVisit.objects.first()
+        for i in range(20):
+            FollowUpActionFactory(visit=visit, description=f"Action {i}")
+        record = model.objects.first()
+        client = client_for(users["coord_a"])
+        with django_assert_max_num_queries(limit):
+            response = client.get(record.get_absolute_url())
+        assert 'data-testid="attachments"' in response.content.decode()
 
+    def test_convention_pages_query_counts_are_pinned(
+        self, users, busy_province, province_b, django_assert_max_num_queries
+    ):
+        for _ in range(30):
+            FrameworkConventionFactory(provinces=[busy_province, province_b])
+        client = client_for(users["admin"])
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("provinces:convention_list"))
+        assert len(response.context["page_obj"]) == 25
+        convention = ExecutionContract.objects.first().convention
+        with django_assert_max_num_queries(9):
+            response = client.get(convention.get_absolute_url())
+        assert len(response.context["contracts"]) == 30
+        page = response.content.decode()
+        assert all(f">CSE-{i}</a>" in page for i in range(30))
 
-@pytest.mark.parametrize(
-    # Activities and contracts show their status log: one query, and one for its content
-    # type while Django's content-type cache is cold (the first page of a process).
-    ("model", "limit"),
-    [(FieldVisit, 14), (Activity, 12), (ExecutionContract, 12)],
-)
-def test_detail_query_counts_are_pinned(
-    model, limit, users, busy_province, django_assert_max_num_queries
-):
-    visit = FieldVisit.objects.first()
-    for i in range(20):
-        FollowUpActionFactory(visit=visit, description=f"Action {i}")
-    record = model.objects.first()
-    client = client_for(users["coord_a"])
-    with django_assert_max_num_queries(limit):
-        response = client.get(record.get_absolute_url())
-    assert 'data-testid="attachments"' in response.content.decode()
-
-
-def test_convention_pages_query_counts_are_pinned(
-    users, busy_province, province_b, django_assert_max_num_queries
-):
-    for _ in range(30):
-        FrameworkConventionFactory(provinces=[busy_province, province_b])
-    client = client_for(users["admin"])
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("provinces:convention_list"))
-    assert len(response.context["page_obj"]) == 25
-    convention = ExecutionContract.objects.first().convention
-    with django_assert_max_num_queries(9):
-        response = client.get(convention.get_absolute_url())
-    assert len(response.context["contracts"]) == 30
-    page = response.content.decode()
-    assert all(f">CSE-{i}</a>" in page for i in range(30))
-
-
-def test_province_page_query_count_stays_flat_with_programme_records(
-    users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    with django_assert_max_num_queries(15):
-        response = client.get(reverse("provinces:detail", args=[busy_province.code]))
-    assert response.context is not None
-    assert b'data-testid="overdue-actions">90' in response.content
+    def test_province_page_query_count_stays_flat_with_programme_records(
+        self, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse("provinces:detail", args=[busy_province.code]))
+        assert response.context is not None
+        assert b'data-testid="overdue-actions">90' in response.content
