@@ -1,19 +1,28 @@
 """Shared fixtures: real territories from the census, and one user per role.
 
 Province A is Khénifra (05.301), province B is Figuig (02.251); both run the programme.
-Users are set up through the same code paths the app uses, so history is exercised too.
+Every record is set up with the factories of tests/factories.py, through the same services
+the app uses, so validation and history are exercised too.
+
+The provinces and the users are made once per test module (`world`), like Django's
+`setUpTestData`: in a transaction kept open for the module and rolled back after it; each
+test runs in a savepoint inside it, so what one test changes is gone for the next, and the
+fixtures hand each test fresh copies of the objects. In a module where any test asks for
+them, every test has them, whatever order the tests run in. Larger data that a group of
+tests shares is kept the same way for a class (`shared_data`).
 """
 
+from collections import defaultdict
+from contextlib import contextmanager
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
-from provinces.models import Membership, Province, ProvinceProgramme, Role
+from provinces.models import Province, Role
 from provinces.territories import load_territories
 from targa.core.models import User
-
-PROVINCE_A = "05.301"
-PROVINCE_B = "02.251"
-PASSWORD = "correct-horse-battery-42"
+from tests.factories import PROVINCE_A, PROVINCE_B, ProvinceProgrammeFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -29,45 +38,99 @@ def ensure_territories() -> None:
         load_territories()
 
 
-def make_user(username: str, role: str | None = None, *provinces: Province, **extra) -> User:
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.org",
-        first_name=extra.pop("first_name", username.split(".")[0].capitalize()),
-        **extra,
-    )
-    if role:
-        for province in provinces or (None,):
-            Membership.objects.create(user=user, province=province, role=role)
-    return user
+@contextmanager
+def shared_data(django_db_blocker):
+    """Data made once for the tests of a module or a class: inside a transaction rolled back
+    when they are done (a savepoint when another such block is already open)."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
 
 
-@pytest.fixture
-def province_a(db) -> Province:
-    province = Province.objects.get(code=PROVINCE_A)
-    ProvinceProgramme.objects.get_or_create(province=province, defaults={"operator": "TARGA-AIDE"})
+def pytest_collection_modifyitems(items):
+    """Note the modules whose tests use the world. A test that commits (transactional: browser
+    journeys, a real worker process) would run inside the world's open transaction: it needs
+    a module of its own."""
+    kinds = defaultdict(set)
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(item.fixturenames)
+        )
+        if transactional:
+            kinds[item.module].add("transactional")
+        if "world" in item.fixturenames:
+            kinds[item.module].add("world")
+            item.module.uses_world = True
+    mixed = sorted(m.__name__ for m, k in kinds.items() if k == {"transactional", "world"})
+    if mixed:
+        raise pytest.UsageError(
+            f"Transactional tests share a module with tests of the module's world: {mixed}"
+        )
+
+
+def programme_province(code: str) -> Province:
+    """A province that runs the programme, set up by no one (as the demo seed does)."""
+    province = Province.objects.get(code=code)
+    ProvinceProgrammeFactory(province=province, by=None)
     return province
 
 
-@pytest.fixture
-def province_b(db) -> Province:
-    province = Province.objects.get(code=PROVINCE_B)
-    ProvinceProgramme.objects.get_or_create(province=province, defaults={"operator": "TARGA-AIDE"})
-    return province
-
-
-@pytest.fixture
-def users(province_a, province_b) -> dict[str, User | None]:
+def role_users(province_a: Province, province_b: Province) -> dict[str, User | None]:
     """One user per role of the permission matrix (anonymous is None)."""
     return {
         "anonymous": None,
-        "agent_a": make_user("agent.a", Role.FIELD_AGENT, province_a),
-        "coord_a": make_user("coord.a", Role.COORDINATOR, province_a),
-        "agent_b": make_user("agent.b", Role.FIELD_AGENT, province_b),
-        "viewer": make_user("viewer.national", Role.VIEWER),
-        "admin": make_user("admin.national", Role.ADMIN),
+        "agent_a": UserFactory(username="agent.a", role=Role.FIELD_AGENT, provinces=[province_a]),
+        "coord_a": UserFactory(username="coord.a", role=Role.COORDINATOR, provinces=[province_a]),
+        "agent_b": UserFactory(username="agent.b", role=Role.FIELD_AGENT, provinces=[province_b]),
+        "viewer": UserFactory(username="viewer.national", role=Role.VIEWER),
+        "admin": UserFactory(username="admin.national", role=Role.ADMIN),
     }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Provinces A and B with the programme, and one user per role, made once per module."""
+    with shared_data(django_db_blocker):
+        ensure_territories()
+        province_a = programme_province(PROVINCE_A)
+        province_b = programme_province(PROVINCE_B)
+        yield {
+            "province_a": province_a,
+            "province_b": province_b,
+            "users": role_users(province_a, province_b),
+        }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def whole_module_world(request):
+    """The world from the module's first test on, so that no test sees it or not depending on
+    the order the tests run in."""
+    if getattr(request.module, "uses_world", False):
+        request.getfixturevalue("world")
+
+
+@pytest.fixture
+def province_a(db, world) -> Province:
+    return Province.objects.get(pk=world["province_a"].pk)
+
+
+@pytest.fixture
+def province_b(db, world) -> Province:
+    return Province.objects.get(pk=world["province_b"].pk)
+
+
+@pytest.fixture
+def users(db, world) -> dict[str, User | None]:
+    """The world's users, fresh for each test."""
+    made = world["users"]
+    fresh = User.objects.in_bulk([user.pk for user in made.values() if user is not None])
+    return {role: user and fresh[user.pk] for role, user in made.items()}
 
 
 def client_for(user: User | None, language: str = "fr") -> Client:

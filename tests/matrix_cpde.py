@@ -3,18 +3,26 @@
 import datetime
 
 from cpde.models import (
-    AgendaItem,
     Committee,
     CommitteeMember,
-    Guest,
     Meeting,
-    Question,
     Questionnaire,
-    QuestionnaireResponse,
     Recommendation,
-    RecommendationFollowUp,
-    RoadmapItem,
     Training,
+)
+from tests.factories import (
+    AgendaItemFactory,
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    GuestFactory,
+    MeetingFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    QuestionnaireResponseFactory,
+    RecommendationFactory,
+    RecommendationFollowUpFactory,
+    RoadmapItemFactory,
+    TrainingFactory,
 )
 from tests.matrix_support import LOGIN, Case, change, everyone, scoped, validate
 
@@ -38,16 +46,14 @@ def _once(ctx, key, make):
 
 
 def committee(ctx) -> Committee:
-    return _once(ctx, "committee", lambda: Committee.objects.create(province=ctx["province_a"]))
+    return _once(ctx, "committee", lambda: CommitteeFactory(province=ctx["province_a"]))
 
 
 def member(ctx) -> CommitteeMember:
     return _once(
         ctx,
         "member",
-        lambda: CommitteeMember.objects.create(
-            committee=committee(ctx), name="Naima Ouchen", sex="F"
-        ),
+        lambda: CommitteeMemberFactory(committee=committee(ctx), name="Naima Ouchen", sex="F"),
     )
 
 
@@ -55,7 +61,7 @@ def meeting(ctx) -> Meeting:
     return _once(
         ctx,
         "meeting",
-        lambda: Meeting.objects.create(committee=committee(ctx), kind="ordinary", date=PAST),
+        lambda: MeetingFactory(committee=committee(ctx), kind="ordinary", date=PAST),
     )
 
 
@@ -63,19 +69,19 @@ def recommendation(ctx) -> Recommendation:
     return _once(
         ctx,
         "recommendation",
-        lambda: Recommendation.objects.create(meeting=meeting(ctx), text="Relancer la DPA."),
+        lambda: RecommendationFactory(meeting=meeting(ctx), text="Relancer la DPA."),
     )
 
 
 def national(ctx) -> Questionnaire:
-    return _once(ctx, "national", lambda: Questionnaire.objects.create(title="Besoins (national)"))
+    return _once(ctx, "national", lambda: QuestionnaireFactory(title="Besoins (national)"))
 
 
 def provincial(ctx) -> Questionnaire:
     return _once(
         ctx,
         "provincial",
-        lambda: Questionnaire.objects.create(title="Besoins", province=ctx["province_a"]),
+        lambda: QuestionnaireFactory(title="Besoins", province=ctx["province_a"]),
     )
 
 
@@ -83,9 +89,7 @@ def training(ctx) -> Training:
     return _once(
         ctx,
         "training",
-        lambda: Training.objects.create(
-            committee=committee(ctx), theme="ValueLinks", start_date=PAST
-        ),
+        lambda: TrainingFactory(committee=committee(ctx), theme="ValueLinks", start_date=PAST),
     )
 
 
@@ -110,31 +114,29 @@ def _child(make_parent, make_child):
 
 
 def _agenda_item(ctx, parent):
-    return AgendaItem.objects.create(meeting=parent, title="Point sur les recommandations")
+    return AgendaItemFactory(meeting=parent, title="Point sur les recommandations")
 
 
 def _guest(ctx, parent):
-    return Guest.objects.create(meeting=parent, name="Ayoub Chakir", sex="M")
+    return GuestFactory(meeting=parent, name="Ayoub Chakir", sex="M")
 
 
 def _follow_up(ctx, parent):
-    return RecommendationFollowUp.objects.create(
-        recommendation=parent, date=PAST, note="Relance faite."
-    )
+    return RecommendationFollowUpFactory(recommendation=parent, date=PAST, note="Relance faite.")
 
 
 def _question(ctx, parent):
-    return Question.objects.create(questionnaire=parent, text="Maîtrise du suivi", kind="scale")
+    return QuestionFactory(questionnaire=parent, text="Maîtrise du suivi", kind="scale")
 
 
 def _response(ctx, parent):
-    return QuestionnaireResponse.objects.create(
+    return QuestionnaireResponseFactory(
         questionnaire=parent, committee=committee(ctx), member=member(ctx), responded_on=PAST
     )
 
 
 def _roadmap_item(ctx):
-    return RoadmapItem.objects.create(committee=committee(ctx), need="Former au suivi")
+    return RoadmapItemFactory(committee=committee(ctx), need="Former au suivi")
 
 
 def _goto(ctx):

@@ -1,16 +1,19 @@
 """Permission matrix of the programme pages (see tests/matrix_support.py): the framework
 convention (national), execution contracts, the chronogram, field visits and their actions."""
 
-import datetime
-
-from provinces.demo import ensure_activity_categories
 from provinces.models import (
     Activity,
-    ActivityCategory,
     ExecutionContract,
     FieldVisit,
     FollowUpAction,
     FrameworkConvention,
+)
+from tests.factories import (
+    ActivityFactory,
+    ExecutionContractFactory,
+    FieldVisitFactory,
+    FollowUpActionFactory,
+    FrameworkConventionFactory,
 )
 from tests.matrix_support import ADMIN_ONLY, Case, change, everyone, scoped, validate
 
@@ -20,48 +23,28 @@ MANAGE = scoped(change={"agent_a": 403, "coord_a": 403, "viewer": 403})
 
 def convention(ctx) -> FrameworkConvention:
     if "convention" not in ctx:
-        ctx["convention"] = FrameworkConvention.objects.create(
-            title="Convention-cadre", parties="TARGA-AIDE", signed_on=datetime.date(2021, 2, 5)
-        )
-        ctx["convention"].provinces.add(ctx["province_a"])
+        ctx["convention"] = FrameworkConventionFactory(provinces=[ctx["province_a"]])
     return ctx["convention"]
 
 
 def contract(ctx) -> ExecutionContract:
-    return ExecutionContract.objects.create(
-        province=ctx["province_a"],
-        convention=convention(ctx),
-        reference=f"CSE-{len(ctx)}",
-        start_on=datetime.date(2021, 4, 1),
-        duration_months=24,
+    return ExecutionContractFactory(
+        province=ctx["province_a"], convention=convention(ctx), duration_months=24
     )
 
 
 def activity(ctx) -> Activity:
-    ensure_activity_categories()
-    return Activity.objects.create(
-        province=ctx["province_a"],
-        category=ActivityCategory.objects.get(code="training"),
-        objective=1,
-        title="Formation",
-        planned_start=datetime.date(2022, 1, 10),
-        planned_end=datetime.date(2022, 1, 14),
-    )
+    return ActivityFactory(province=ctx["province_a"], title="Formation")
 
 
 def visit(ctx) -> FieldVisit:
     if "visit" not in ctx:
-        ctx["visit"] = FieldVisit.objects.create(
-            province=ctx["province_a"],
-            kind=FieldVisit.Kind.FIELD_VISIT,
-            date=datetime.date(2022, 3, 1),
-            purpose="Repérage",
-        )
+        ctx["visit"] = FieldVisitFactory(province=ctx["province_a"])
     return ctx["visit"]
 
 
 def action(ctx) -> FollowUpAction:
-    return FollowUpAction.objects.create(visit=visit(ctx), description="Envoyer la liste")
+    return FollowUpActionFactory(visit=visit(ctx))
 
 
 def _a(ctx):

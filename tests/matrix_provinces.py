@@ -1,35 +1,24 @@
 """Permission matrix of the province records: stakeholders, contacts, attachments."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 
 from provinces.models import Attachment, Contact, Stakeholder
+from tests.factories import AttachmentFactory, ContactFactory, StakeholderFactory
 from tests.matrix_support import Case, change, scoped, validate
 
 
 def stakeholder(ctx) -> Stakeholder:
     if "stakeholder" not in ctx:
-        ctx["stakeholder"] = Stakeholder.objects.create(
-            province=ctx["province_a"], name=f"Association Matrix {len(ctx)}", kind="association"
-        )
+        ctx["stakeholder"] = StakeholderFactory(province=ctx["province_a"])
     return ctx["stakeholder"]
 
 
 def contact(ctx) -> Contact:
-    return Contact.objects.create(stakeholder=stakeholder(ctx), name="Contact")
+    return ContactFactory(stakeholder=stakeholder(ctx))
 
 
 def attachment(ctx) -> Attachment:
-    record = stakeholder(ctx)
-    item = Attachment(
-        province=ctx["province_a"],
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        title="PV",
-    )
-    item.file.save("pv.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
-    item.save()
-    return item
+    return AttachmentFactory(record=stakeholder(ctx))
 
 
 def _list(ctx):

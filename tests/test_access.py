@@ -14,7 +14,8 @@ from provinces.access import (
     scope_for_user,
 )
 from provinces.models import Membership, Province, ProvinceProgramme, Role
-from tests.conftest import make_user
+from targa.core.records import record_update
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,16 +62,16 @@ def test_coordinator_validates_field_agent_does_not(users, province_a):
 
 
 def test_a_user_can_hold_roles_in_several_provinces(province_a, province_b):
-    user = make_user("multi")
-    Membership.objects.create(user=user, province=province_a, role=Role.COORDINATOR)
-    Membership.objects.create(user=user, province=province_b, role=Role.VIEWER)
+    user = UserFactory(username="multi")
+    MembershipFactory(user=user, province=province_a, role=Role.COORDINATOR)
+    MembershipFactory(user=user, province=province_b, role=Role.VIEWER)
     assert set(provinces_for_user(user)) == {province_a, province_b}
     assert has_perm(user, Perm.VALIDATE, province_a)
     assert not has_perm(user, Perm.CHANGE, province_b)
 
 
 def test_user_without_role_sees_nothing():
-    nobody = make_user("nobody")
+    nobody = UserFactory(username="nobody")
     assert not provinces_for_user(nobody).exists()
     assert not scope_for_user(ProvinceProgramme.objects.all(), nobody).exists()
 
@@ -78,7 +79,7 @@ def test_user_without_role_sees_nothing():
 def test_inactive_user_has_no_rights(users, province_a):
     agent = users["agent_a"]
     agent.is_active = False
-    agent.save()
+    record_update(instance=agent, expected_version=agent.version, by=users["admin"])
     agent = type(agent).objects.get(pk=agent.pk)
     assert not has_perm(agent, Perm.VIEW, province_a)
 
@@ -90,7 +91,7 @@ def test_provinces_without_the_programme_are_not_opened(users):
 
 
 def test_admin_role_covers_all_provinces_only(province_a):
-    user = make_user("wrong.admin")
+    user = UserFactory(username="wrong.admin")
     membership = Membership(user=user, province=province_a, role=Role.ADMIN)
     with pytest.raises(ValidationError) as exc:
         membership.full_clean()
@@ -98,10 +99,10 @@ def test_admin_role_covers_all_provinces_only(province_a):
 
 
 def test_one_role_per_user_and_province(province_a):
-    user = make_user("twice")
-    Membership.objects.create(user=user, province=province_a, role=Role.VIEWER)
+    user = UserFactory(username="twice")
+    MembershipFactory(user=user, province=province_a, role=Role.VIEWER)
     with pytest.raises(ValidationError):
         Membership(user=user, province=province_a, role=Role.FIELD_AGENT).full_clean()
-    Membership.objects.create(user=user, province=None, role=Role.VIEWER)
+    MembershipFactory(user=user, province=None, role=Role.VIEWER)
     with pytest.raises(ValidationError):
         Membership(user=user, province=None, role=Role.COORDINATOR).full_clean()

@@ -12,9 +12,9 @@ from cpde.models import Meeting
 from provinces.gantt import build_gantt
 from provinces.models import Activity
 from targa.core.records import record_update
-from tests import cpde_support as cs
 from tests.conftest import client_for
-from tests.test_programme import activity_create_url, activity_data, make_activity, text
+from tests.factories import ActivityFactory, CommitteeFactory
+from tests.test_programme import activity_create_url, activity_data, text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -31,12 +31,12 @@ def test_a_date_outside_the_programme_span_is_refused_with_a_message(users, prov
 
 
 def test_every_caller_meets_the_bound_the_service_included(users, province_a):
-    activity = make_activity(province_a, by=users["agent_a"])
+    activity = ActivityFactory(province=province_a, by=users["agent_a"])
     activity.actual_start, activity.actual_end = D(2022, 1, 10), D(9999, 12, 31)
     with pytest.raises(ValidationError) as refused:
         record_update(instance=activity, expected_version=activity.version, by=users["agent_a"])
     assert set(refused.value.error_dict) == {"actual_end"}
-    meeting = Meeting(committee=cs.meeting(province_a, users["coord_a"]).committee, date=D(1, 1, 1))
+    meeting = Meeting(committee=CommitteeFactory(province=province_a), date=D(1, 1, 1))
     with pytest.raises(ValidationError):
         meeting.full_clean()
 
@@ -48,11 +48,11 @@ def test_the_date_pickers_say_the_span(users, province_a):
 
 def test_the_gantt_stays_small_whatever_dates_were_stored_before_the_bound(users, province_a):
     # Rows saved before the bound existed (written here past the services on purpose).
-    make_activity(province_a, title="Ancienne saisie")
+    ActivityFactory(province=province_a, title="Ancienne saisie")
     Activity.objects.update(
         planned_start=D(1, 1, 1), planned_end=D(9999, 12, 31), actual_start=D(1, 1, 1)
     )
-    make_activity(province_a, title="Finie", status=Activity.Status.PLANNED)
+    ActivityFactory(province=province_a, title="Finie", status=Activity.Status.PLANNED)
     Activity.objects.filter(title="Finie").update(
         actual_start=D(2022, 1, 1), actual_end=D(9999, 12, 31)
     )
@@ -70,7 +70,7 @@ def test_the_gantt_stays_small_whatever_dates_were_stored_before_the_bound(users
 
 @pytest.mark.parametrize("year", ["0", "-5", "10000", "1026", "abc", "2022x", "1e9"])
 def test_a_year_the_filter_does_not_offer_falls_back_with_a_message(users, province_a, year):
-    make_activity(province_a)
+    ActivityFactory(province=province_a)
     url = reverse("provinces:activity_gantt", args=[province_a.code])
     unfiltered = client_for(users["viewer"]).get(url).context["chart"]
     response = client_for(users["viewer"]).get(url, {"year": year})
@@ -83,7 +83,7 @@ def test_a_year_the_filter_does_not_offer_falls_back_with_a_message(users, provi
 
 
 def test_a_year_it_offers_draws_that_year(users, province_a):
-    make_activity(province_a)
+    ActivityFactory(province=province_a)
     response = client_for(users["viewer"]).get(
         reverse("provinces:activity_gantt", args=[province_a.code]), {"year": "2022"}
     )

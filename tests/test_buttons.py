@@ -5,10 +5,13 @@ permission of the base, `workflow.can`, asks what the views ask)."""
 import pytest
 from django.urls import reverse
 
-from provinces.models import Stakeholder
-from targa.core.records import record_create
-from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import (
+    MeetingFactory,
+    QuestionnaireFactory,
+    RecommendationFactory,
+    StakeholderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,19 +20,19 @@ ROLES = ["agent_a", "coord_a", "viewer", "admin"]
 
 def records(users, province):
     by = users["coord_a"]
-    meeting = cs.meeting(province, by)
-    stakeholder = record_create(
-        instance=Stakeholder(province=province, name="Association Amal", kind="association"),
-        by=by,
-    ).instance
+    meeting = MeetingFactory(province=province, by=by)
+    stakeholder = StakeholderFactory(province=province, name="Association Amal", by=by)
     return {
         "national questionnaire": (
-            cs.questionnaire(users["admin"], title="National"),
+            QuestionnaireFactory(by=users["admin"], title="National"),
             "cpde:questionnaire",
         ),
-        "provincial questionnaire": (cs.questionnaire(by, province=province), "cpde:questionnaire"),
+        "provincial questionnaire": (
+            QuestionnaireFactory(by=by, province=province),
+            "cpde:questionnaire",
+        ),
         "meeting": (meeting, "cpde:meeting"),
-        "recommendation": (cs.recommendation(meeting, by), "cpde:recommendation"),
+        "recommendation": (RecommendationFactory(meeting=meeting, by=by), "cpde:recommendation"),
         "stakeholder": (stakeholder, "provinces:stakeholder"),
     }
 

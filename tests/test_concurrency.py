@@ -9,8 +9,9 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
-from provinces.models import Province, ProvinceProgramme, Role, Stakeholder
-from tests.conftest import PROVINCE_A, client_for, ensure_territories, make_user
+from provinces.models import Role, Stakeholder
+from tests.conftest import client_for, ensure_territories, programme_province
+from tests.factories import PROVINCE_A, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("threads")]
 
@@ -18,9 +19,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 @pytest.fixture
 def field_team(db):
     ensure_territories()
-    province = Province.objects.get(code=PROVINCE_A)
-    ProvinceProgramme.objects.get_or_create(province=province)
-    agents = [make_user(f"agent.{i}", Role.FIELD_AGENT, province) for i in range(5)]
+    province = programme_province(PROVINCE_A)
+    agents = [
+        UserFactory(username=f"agent.{i}", role=Role.FIELD_AGENT, provinces=[province])
+        for i in range(5)
+    ]
     return province, agents
 
 

@@ -9,10 +9,17 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cpde.models import AgendaItem, Attendance, Committee, Guest, Meeting
+from cpde.models import AgendaItem, Attendance, Committee, Meeting
 from cpde.services import meeting_record_attendance
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import (
+    AgendaItemFactory,
+    CommitteeMemberFactory,
+    GuestFactory,
+    MeetingFactory,
+    RecommendationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +29,23 @@ def sheet(users, province_a):
     """A past meeting of A with three current members, a former and a future one."""
     by = users["coord_a"]
     members = [
-        cs.member(province_a, by, "Naima Ouchen", "F"),
-        cs.member(province_a, by, "Rachid Ouaddi", "M", start_date=cs.days(-400)),
-        cs.member(province_a, by, "خديجة العلوي", "F", end_date=cs.days(300)),
+        CommitteeMemberFactory(province=province_a, by=by, name="Naima Ouchen", sex="F"),
+        CommitteeMemberFactory(
+            province=province_a, by=by, name="Rachid Ouaddi", sex="M", start_date=cs.days(-400)
+        ),
+        CommitteeMemberFactory(
+            province=province_a, by=by, name="خديجة العلوي", sex="F", end_date=cs.days(300)
+        ),
     ]
-    cs.member(province_a, by, "Ancien Membre", "M", end_date=cs.days(-60))
-    cs.member(province_a, by, "Futur Membre", "M", start_date=cs.days(10))
-    meeting = cs.meeting(province_a, by, date=cs.days(-7), place="Siège de la Province")
+    CommitteeMemberFactory(
+        province=province_a, by=by, name="Ancien Membre", sex="M", end_date=cs.days(-60)
+    )
+    CommitteeMemberFactory(
+        province=province_a, by=by, name="Futur Membre", sex="M", start_date=cs.days(10)
+    )
+    meeting = MeetingFactory(
+        province=province_a, by=by, date=cs.days(-7), place="Siège de la Province"
+    )
     return meeting, members
 
 
@@ -122,8 +139,8 @@ def test_stale_attendance_sheet_is_refused_and_keeps_the_input(users, sheet):
 
 def test_attendance_cannot_be_recorded_before_the_meeting(users, province_a):
     by = users["coord_a"]
-    naima = cs.member(province_a, by, "Naima Ouchen")
-    coming = cs.meeting(province_a, by, date=cs.days(5))
+    naima = CommitteeMemberFactory(province=province_a, by=by, name="Naima Ouchen")
+    coming = MeetingFactory(province=province_a, by=by, date=cs.days(5))
     with pytest.raises(ValidationError):
         meeting_record_attendance(meeting=coming, statuses={naima.pk: "present"}, by=by)
     page = client_for(by).get(coming.get_absolute_url())
@@ -131,8 +148,10 @@ def test_attendance_cannot_be_recorded_before_the_meeting(users, province_a):
 
 
 def test_attendance_refuses_someone_of_another_committee(users, province_a, province_b):
-    meeting = cs.meeting(province_a, users["coord_a"])
-    stranger = cs.member(province_b, users["agent_b"], "Karim Benali", "M")
+    meeting = MeetingFactory(province=province_a, by=users["coord_a"])
+    stranger = CommitteeMemberFactory(
+        province=province_b, by=users["agent_b"], name="Karim Benali", sex="M"
+    )
     with pytest.raises(ValidationError):
         meeting_record_attendance(
             meeting=meeting, statuses={stranger.pk: "present"}, by=users["coord_a"]
@@ -195,7 +214,7 @@ def test_meeting_form_explains_errors_in_french_and_saves_nothing(users, provinc
 
 
 def test_history_of_a_meeting_keeps_changes(users, province_a):
-    meeting = cs.meeting(province_a, users["agent_a"], decisions="Première version")
+    meeting = MeetingFactory(province=province_a, by=users["agent_a"], decisions="Première version")
     client = client_for(users["coord_a"])
     data = {
         "kind": meeting.kind,
@@ -239,7 +258,7 @@ def test_guests_count_in_the_attendance_by_sex(users, sheet):
         statuses={naima.pk: "present", rachid.pk: "present", khadija.pk: "absent"},
         by=users["agent_a"],
     )
-    cs.create(Guest(meeting=meeting, name="Ayoub Chakir", sex="M"), users["agent_a"])
+    GuestFactory(meeting=meeting, name="Ayoub Chakir", sex="M", by=users["agent_a"])
     page = client_for(users["agent_a"]).get(meeting.get_absolute_url())
     counts = page.context["counts"]
     assert (counts.present, counts.present_women, counts.present_men) == (2, 1, 1)
@@ -269,10 +288,12 @@ def held(users, sheet):
         statuses={naima.pk: "present", rachid.pk: "excused", khadija.pk: "present"},
         by=users["agent_a"],
     )
-    cs.create(
-        AgendaItem(meeting=meeting, order=1, title="Point sur la filière miel"), users["agent_a"]
+    AgendaItemFactory(
+        meeting=meeting, order=1, title="Point sur la filière miel", by=users["agent_a"]
     )
-    cs.recommendation(meeting, users["agent_a"], text="Organiser une visite des coopératives.")
+    RecommendationFactory(
+        meeting=meeting, by=users["agent_a"], text="Organiser une visite des coopératives."
+    )
     return meeting
 
 
@@ -341,8 +362,12 @@ def test_current_member_rule_and_its_database_twin_agree_on_every_case(users, pr
             if start is not None and end is not None and end < start:
                 continue  # refused by the model: an end before the start
             members.append(
-                cs.member(
-                    province_a, users["coord_a"], f"M {i}-{j}", start_date=start, end_date=end
+                CommitteeMemberFactory(
+                    province=province_a,
+                    by=users["coord_a"],
+                    name=f"M {i}-{j}",
+                    start_date=start,
+                    end_date=end,
                 )
             )
     in_db = set(

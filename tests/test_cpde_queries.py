@@ -7,23 +7,28 @@ from django.urls import reverse
 
 from cpde import models as cpde
 from cpde.services import committee_ensure
-from provinces.models import Stakeholder
 from targa.core import registry
 from targa.core.records import record_update
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def big(users, province_a):
-    """A busy committee, built in bulk (the services are exercised by the other tests)."""
+    """A busy committee, built in bulk: bulk_create skips validation and history, which the
+    other tests exercise through the factories; some 2,000 rows through the services would
+    add seconds to each of the tests here."""
     committee = committee_ensure(province=province_a, by=users["coord_a"])
     stakeholders = [
-        cs.create(
-            Stakeholder(province=province_a, name=f"Service {i}", acronym=f"S{i}", kind="agency"),
-            users["coord_a"],
+        StakeholderFactory(
+            province=province_a,
+            name=f"Service {i}",
+            acronym=f"S{i}",
+            kind="agency",
+            by=users["coord_a"],
         )
         for i in range(5)
     ]

@@ -10,10 +10,16 @@ from django.urls import reverse
 
 from cpde.models import KIND_LOCKED, Answer, Question, Questionnaire, QuestionnaireResponse
 from cpde.selectors import questionnaire_results
-from cpde.services import ChoiceLine, committee_ensure, question_set_choices, response_create
+from cpde.services import ChoiceLine, committee_ensure, question_set_choices
 from targa.core.records import record_update
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import (
+    CommitteeMemberFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    QuestionnaireResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +28,33 @@ pytestmark = pytest.mark.django_db
 def form(users):
     """A national questionnaire with one question of each kind."""
     by = users["admin"]
-    q = cs.questionnaire(by, title="Besoins (test)")
-    scale = cs.question(q, by, "Maîtrise du suivi-évaluation", Question.Kind.SCALE, order=1)
-    single = cs.question(
-        q, by, "Format préféré", Question.Kind.SINGLE, order=2, choices=["Atelier", "À distance"]
+    q = QuestionnaireFactory(by=by, title="Besoins (test)")
+    scale = QuestionFactory(
+        questionnaire=q,
+        by=by,
+        text="Maîtrise du suivi-évaluation",
+        kind=Question.Kind.SCALE,
+        order=1,
     )
-    multiple = cs.question(
-        q, by, "Thèmes", Question.Kind.MULTIPLE, order=3, choices=["ESS", "Genre", "ValueLinks"]
+    single = QuestionFactory(
+        questionnaire=q,
+        by=by,
+        text="Format préféré",
+        kind=Question.Kind.SINGLE,
+        order=2,
+        choices=["Atelier", "À distance"],
     )
-    text = cs.question(q, by, "Remarques", Question.Kind.TEXT, order=4)
+    multiple = QuestionFactory(
+        questionnaire=q,
+        by=by,
+        text="Thèmes",
+        kind=Question.Kind.MULTIPLE,
+        order=3,
+        choices=["ESS", "Genre", "ValueLinks"],
+    )
+    text = QuestionFactory(
+        questionnaire=q, by=by, text="Remarques", kind=Question.Kind.TEXT, order=4
+    )
     return q, scale, single, multiple, text
 
 
@@ -41,12 +65,10 @@ def answer_all(form, province, by, n, *, offset=0):
     single_choices = list(single.choices.all())
     themes = list(multiple.choices.all())
     for i in range(n):
-        member = cs.member(province, by, f"Membre {offset + i:02d}")
-        response = QuestionnaireResponse(
-            questionnaire=q, committee=committee, member=member, responded_on=cs.TODAY
-        )
-        response_create(
-            response=response,
+        QuestionnaireResponseFactory(
+            questionnaire=q,
+            committee=committee,
+            member__name=f"Membre {offset + i:02d}",
             by=by,
             answers={
                 scale.pk: i % 5 + 1,
@@ -128,7 +150,7 @@ def test_answers_are_numbers_stored_as_integers(users, province_a, form):
 
 def test_a_member_answers_on_the_phone_form(users, province_a, form):
     q, scale, single, multiple, text = form
-    naima = cs.member(province_a, users["agent_a"], "Naima Ouchen")
+    naima = CommitteeMemberFactory(province=province_a, by=users["agent_a"], name="Naima Ouchen")
     data = {
         "member": naima.pk,
         "responded_on": cs.TODAY.isoformat(),
@@ -176,7 +198,9 @@ def test_a_response_names_a_member_or_an_institution(users, province_a, form):
 
 def test_a_member_of_province_b_cannot_be_chosen_in_a(users, province_a, province_b, form):
     q = form[0]
-    stranger = cs.member(province_b, users["agent_b"], "Karim Benali", "M")
+    stranger = CommitteeMemberFactory(
+        province=province_b, by=users["agent_b"], name="Karim Benali", sex="M"
+    )
     response = client_for(users["agent_a"]).post(
         reverse("cpde:response_create", args=[province_a.code, q.pk]),
         {
@@ -215,7 +239,9 @@ def test_the_national_questionnaire_is_seeded_in_french_and_arabic():
 
 
 def test_provincial_questionnaire_is_not_seen_in_another_province(users, province_a):
-    own = cs.questionnaire(users["coord_a"], province=province_a, title="Questionnaire Khénifra")
+    own = QuestionnaireFactory(
+        by=users["coord_a"], province=province_a, title="Questionnaire Khénifra"
+    )
     client = client_for(users["agent_b"])
     assert (
         client.get(reverse("cpde:questionnaire_detail", args=["02.251", own.pk])).status_code == 404

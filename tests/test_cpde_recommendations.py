@@ -18,19 +18,22 @@ from cpde.services import (
 from targa.core import workflow
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import MeetingFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def launch(users, province_a):
-    return cs.meeting(province_a, users["coord_a"], date=cs.days(-90), kind="launch")
+    return MeetingFactory(
+        province=province_a, by=users["coord_a"], date=cs.days(-90), kind="launch"
+    )
 
 
 @pytest.fixture
 def late(users, launch):
-    return cs.recommendation(
-        launch, users["agent_a"], text="Désigner un point focal", due=cs.days(-3)
+    return RecommendationFactory(
+        meeting=launch, by=users["agent_a"], text="Désigner un point focal", due_date=cs.days(-3)
     )
 
 
@@ -112,10 +115,12 @@ def test_dropped_requires_a_reason(users, late):
 
 
 def test_overdue_list_changes_when_one_is_closed(users, province_a, launch, late):
-    other = cs.recommendation(
-        launch, users["agent_a"], text="Ouvrir un point de vente", due=cs.days(-30)
+    other = RecommendationFactory(
+        meeting=launch, by=users["agent_a"], text="Ouvrir un point de vente", due_date=cs.days(-30)
     )
-    cs.recommendation(launch, users["agent_a"], text="Pas encore dû", due=cs.days(30))
+    RecommendationFactory(
+        meeting=launch, by=users["agent_a"], text="Pas encore dû", due_date=cs.days(30)
+    )
     client = client_for(users["viewer"])
     url = reverse("cpde:recommendation_overdue", args=[province_a.code])
 
@@ -146,7 +151,7 @@ def test_overdue_is_computed_from_the_due_date_and_the_status(users, launch):
     }
     recs = {}
     for label, (due, status, _late) in cases.items():
-        rec = cs.recommendation(launch, by, text=label, due=due)
+        rec = RecommendationFactory(meeting=launch, by=by, text=label, due_date=due)
         if status == "in_progress":
             recommendation_update_status(
                 recommendation=rec, status=status, by=by, expected_version=rec.version
@@ -251,7 +256,9 @@ def test_a_stale_status_change_is_refused(users, late):
 
 def test_meeting_page_shows_what_became_of_its_recommendations(users, province_a, launch, late):
     by = users["agent_a"]
-    follow_up_meeting = cs.meeting(province_a, by, date=cs.days(-30), kind="follow_up")
+    follow_up_meeting = MeetingFactory(
+        province=province_a, by=by, date=cs.days(-30), kind="follow_up"
+    )
     recommendation_add_follow_up(
         recommendation=late,
         by=by,
@@ -281,13 +288,13 @@ def test_meeting_page_shows_what_became_of_its_recommendations(users, province_a
 def test_follow_up_meeting_must_be_of_the_same_committee_and_not_earlier(
     users, province_a, province_b, late
 ):
-    earlier = cs.meeting(province_a, users["agent_a"], date=cs.days(-200))
+    earlier = MeetingFactory(province=province_a, by=users["agent_a"], date=cs.days(-200))
     with pytest.raises(ValidationError) as exc:
         recommendation_add_follow_up(
             recommendation=late, by=users["agent_a"], date=cs.TODAY, note="x", meeting=earlier
         )
     assert "meeting" in exc.value.error_dict
-    elsewhere = cs.meeting(province_b, users["agent_b"], date=cs.days(-1))
+    elsewhere = MeetingFactory(province=province_b, by=users["agent_b"], date=cs.days(-1))
     response = client_for(users["agent_a"]).post(
         follow_up_url(late),
         {
@@ -302,11 +309,11 @@ def test_follow_up_meeting_must_be_of_the_same_committee_and_not_earlier(
 
 
 def test_late_list_is_filtered_searched_and_exported(users, province_a, launch, late):
-    cs.recommendation(
-        launch,
-        users["agent_a"],
+    RecommendationFactory(
+        meeting=launch,
+        by=users["agent_a"],
         text="Ouvrir un point de vente",
-        due=cs.days(-30),
+        due_date=cs.days(-30),
         owner_name="Artisanat",
     )
     client = client_for(users["coord_a"])

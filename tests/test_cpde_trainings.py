@@ -16,6 +16,7 @@ from provinces.models import Province
 from targa.core.records import LineErrors
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import CommitteeMemberFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def members(users, province_a):
     by = users["coord_a"]
     return [
-        cs.member(province_a, by, name)
+        CommitteeMemberFactory(province=province_a, by=by, name=name)
         for name in ("Amina", "Brahim", "Chaima", "Driss", "Ezzahra")
     ]
 
@@ -36,7 +37,7 @@ def participants_url(training):
 
 
 def test_training_average_score(users, province_a, members):
-    training = cs.training(province_a, users["agent_a"])
+    training = TrainingFactory(province=province_a, by=users["agent_a"])
     amina, brahim, chaima, driss, ezzahra = members
     training_record_participants(
         training=training,
@@ -62,7 +63,7 @@ def test_the_service_refuses_a_score_from_someone_absent_and_writes_no_line(
 ):
     # The rule is the model's constraint, written once: the service, the sheet and the admin
     # all meet it there.
-    training = cs.training(province_a, users["agent_a"])
+    training = TrainingFactory(province=province_a, by=users["agent_a"])
     amina, brahim = members[:2]
     with pytest.raises(LineErrors) as refused:
         training_record_participants(
@@ -79,7 +80,7 @@ def test_the_service_refuses_a_score_from_someone_absent_and_writes_no_line(
 
 
 def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, province_a, members):
-    training = cs.training(province_a, users["agent_a"])
+    training = TrainingFactory(province=province_a, by=users["agent_a"])
     amina, brahim, chaima, driss, ezzahra = members
     client = client_for(users["agent_a"])
     data = {f"p{amina.pk}": "yes", f"s{amina.pk}": "5", f"p{brahim.pk}": "no", f"s{brahim.pk}": "4"}
@@ -106,7 +107,7 @@ def test_participants_are_saved_in_one_go_and_scores_only_for_attendees(users, p
 
 
 def test_stale_participants_sheet_is_refused(users, province_a, members):
-    training = cs.training(province_a, users["agent_a"])
+    training = TrainingFactory(province=province_a, by=users["agent_a"])
     amina = members[0]
     agent, coord = client_for(users["agent_a"]), client_for(users["coord_a"])
     opened = agent.get(participants_url(training)).context["form"]["opened_versions"].value()
@@ -122,7 +123,7 @@ def test_stale_participants_sheet_is_refused(users, province_a, members):
 
 
 def test_a_stale_sheet_names_who_removed_a_line_and_when(users, province_a, members):
-    training = cs.training(province_a, users["agent_a"])
+    training = TrainingFactory(province=province_a, by=users["agent_a"])
     amina = members[0]
     agent, coord = client_for(users["agent_a"]), client_for(users["coord_a"])
     assert agent.post(participants_url(training), {f"p{amina.pk}": "yes"}).status_code == 302
@@ -145,7 +146,7 @@ def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users
         province__isnull=True, title__startswith="Besoins en outils"
     )
     need = national.questions.get(text__icontains="ValueLinks")
-    training = cs.training(province_a, users["agent_a"], theme="ValueLinks")
+    training = TrainingFactory(province=province_a, by=users["agent_a"], theme="ValueLinks")
     url = reverse("cpde:roadmap_item_create", args=[province_a.code])
     data = {
         "need": "Maîtriser l'approche chaînes de valeur",
@@ -169,7 +170,7 @@ def test_roadmap_item_links_a_need_of_the_assessment_and_planned_trainings(users
 def test_training_of_another_province_cannot_be_planned_in_the_roadmap(
     users, province_a, province_b
 ):
-    elsewhere = cs.training(province_b, users["agent_b"], theme="Figuig")
+    elsewhere = TrainingFactory(province=province_b, by=users["agent_b"], theme="Figuig")
     response = client_for(users["agent_a"]).post(
         reverse("cpde:roadmap_item_create", args=[province_a.code]),
         {

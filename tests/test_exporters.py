@@ -12,6 +12,7 @@ from targa.core import exporters
 from targa.core.models import Job
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import CommitteeMemberFactory, MeetingFactory, RecommendationFactory
 from tests.jobs_support import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,9 @@ def test_apps_register_their_exporters_and_the_page_lists_them(users, province_a
 
 
 def test_the_cpde_workbook_is_a_job_with_a_sheet_per_list(users, province_a):
-    meeting = cs.meeting(province_a, users["coord_a"], date=cs.days(-20))
-    cs.recommendation(meeting, users["agent_a"], text='=HYPERLINK("http://x","y")')
-    cs.member(province_a, users["coord_a"], "Amina")
+    meeting = MeetingFactory(province=province_a, by=users["coord_a"], date=cs.days(-20))
+    RecommendationFactory(meeting=meeting, by=users["agent_a"], text='=HYPERLINK("http://x","y")')
+    CommitteeMemberFactory(province=province_a, by=users["coord_a"], name="Amina")
     agent = client_for(users["agent_a"])
 
     response = agent.post(exports_url(province_a), {"exporter": "cpde.workbook", "format": "xlsx"})

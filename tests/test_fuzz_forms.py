@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.test_permission_matrix import MATRIX, no_pdf_writing, world  # noqa: F401 (fixtures)
+from tests.test_permission_matrix import MATRIX, no_pdf_writing  # noqa: F401 (a fixture)
 
 HOSTILE = [
     "",

@@ -1,26 +1,20 @@
 """Background jobs: a large export runs in a worker with its progress, only its owner gets the
-file, a job whose worker died says so and can be tried again, cells never hold formulas."""
+file, a job whose worker died says so and can be tried again, cells never hold formulas.
+A real worker process killed mid-job: tests/test_job_worker.py."""
 
 import csv
 import datetime
 import io
-import os
-import subprocess
-import sys
-import time
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cpde.models import Recommendation
-from provinces.models import Province, ProvinceProgramme, Role
 from targa.core import jobs
 from targa.core.models import Job
-from tests import cpde_support as cs
-from tests.conftest import PROVINCE_A, client_for, ensure_territories, make_user
+from tests.conftest import client_for
+from tests.factories import JobFactory, MeetingFactory, RecommendationFactory, days
 from tests.jobs_support import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def recommendations(users, province_a):
-    meeting = cs.meeting(province_a, users["coord_a"], date=cs.days(-30))
+    meeting = MeetingFactory(province=province_a, by=users["coord_a"], date=days(-30))
     texts = ['=HYPERLINK("http://example.org","x")', "+1+1", *(f"Action {i}" for i in range(6))]
-    return [cs.recommendation(meeting, users["agent_a"], text=t) for t in texts]
+    return [RecommendationFactory(meeting=meeting, by=users["agent_a"], text=t) for t in texts]
 
 
 TEXT = 2  # the column of the recommendation's text (see RecommendationResource)
@@ -151,74 +145,13 @@ def test_a_failing_job_says_so_in_the_owners_language(users, province_a, recomme
 
 
 def test_progress_is_written_in_steps_not_on_every_row(users):
-    job = Job.objects.create(kind="list_export", label="x", owner=users["agent_a"])
+    job = JobFactory(label="x", owner=users["agent_a"])
     progress = jobs.Progress(job, total=10_000, step="Lignes")
     for _ in range(5_000):
         progress.advance()
     job.refresh_from_db()
     assert job.progress == 50 and job.step == "Lignes" and job.heartbeat_at is not None
     assert progress.every == 200
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_job_leaves_it_failed_with_a_message_and_a_retry_finishes(
-    settings, tmp_path
-):
-    """A real `manage.py db_worker` process, killed while it writes the rows."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process shares the test database on PostgreSQL (CI) only")
-    ensure_territories()
-    province = Province.objects.get(code=PROVINCE_A)
-    ProvinceProgramme.objects.get_or_create(province=province, defaults={"operator": "x"})
-    coordinator = make_user("coord.kill", Role.COORDINATOR, province)
-    meeting = cs.meeting(province, coordinator, date=cs.days(-30))
-    Recommendation.objects.bulk_create(
-        [Recommendation(meeting=meeting, text=f"R {i}") for i in range(6_000)], batch_size=3000
-    )
-    settings.EXPORT_INLINE_MAX_ROWS = 10
-    settings.JOB_STALE_SECONDS = 2
-    client = client_for(coordinator)
-    client.get(list_url(province, export="xlsx"))
-    job = Job.objects.get()
-
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "SECRET_KEY": "tests-only",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "JOB_STALE_SECONDS": "2",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.state == Job.State.RUNNING and job.progress > 0:
-                break
-            time.sleep(0.1)
-        assert job.state == Job.State.RUNNING and job.progress > 0, job.state
-    finally:
-        worker.kill()
-        worker.wait(timeout=30)
-    time.sleep(2.5)  # no heartbeat for longer than JOB_STALE_SECONDS
-
-    page = client.get(job.get_absolute_url()).content.decode()
-    job.refresh_from_db()
-    assert job.state == Job.State.FAILED and job.error == jobs.STALE_MESSAGE
-    assert "Le traitement s’est arrêté" in page
-    assert client.post(reverse("jobs:retry", args=[job.pk])).status_code == 302
-    run_queued_tasks()
-    job.refresh_from_db()
-    assert job.state == Job.State.DONE and job.attempts == 2
-    rows = load_workbook(job.file.open("rb")).active.max_row
-    assert rows == 6_001
 
 
 def test_the_polled_job_panel_costs_a_fixed_number_of_queries(

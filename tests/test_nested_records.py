@@ -7,6 +7,7 @@ from django.urls import reverse
 from cpde.services import recommendation_add_follow_up
 from tests import cpde_support as cs
 from tests.conftest import client_for
+from tests.factories import MeetingFactory, RecommendationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.nested_urls")]
 
@@ -26,9 +27,9 @@ def url(name, province, meeting, rec, follow_up):
 @pytest.fixture
 def chain(users, province_a):
     by = users["coord_a"]
-    meeting = cs.meeting(province_a, by, date=cs.days(-20))
-    other_meeting = cs.meeting(province_a, by, date=cs.days(-10))
-    rec = cs.recommendation(meeting, by)
+    meeting = MeetingFactory(province=province_a, by=by, date=cs.days(-20))
+    other_meeting = MeetingFactory(province=province_a, by=by, date=cs.days(-10))
+    rec = RecommendationFactory(meeting=meeting, by=by)
     follow_up = recommendation_add_follow_up(
         recommendation=rec, by=by, date=cs.days(-5), note="Courrier envoyé à la DPA"
     )

@@ -3,26 +3,26 @@
 A URL pattern that is not declared here fails `test_every_url_pattern_is_declared`: adding a
 page means saying who may open it.
 
-The six users are made once for the module; each case builds its objects once and asks every
-role in turn, each request in a savepoint rolled back after it, so a POST by one role never
-changes what the next one sees. PDFs are laid out but not written: a status is the point here
-(the PDFs themselves are tested with their pages).
+The six users are made once for the module (`world`, see conftest); each case builds its
+objects once and asks every role in turn, each request in a savepoint rolled back after it,
+so a POST by one role never changes what the next one sees. PDFs are laid out but not
+written: a status is the point here (the PDFs themselves are tested with their pages).
 """
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from provinces.models import Membership, Province, ProvinceProgramme, Role
+from provinces.models import Role
 from targa.core.models import Job
 from tests import matrix_cpde, matrix_programme, matrix_provinces
-from tests.conftest import PROVINCE_A, PROVINCE_B, client_for, make_user
+from tests.conftest import client_for
+from tests.factories import JobFactory, MembershipFactory, UserFactory
 from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
 
 APP_MATRICES = [matrix_provinces.MATRIX, matrix_programme.MATRIX, matrix_cpde.MATRIX]
@@ -42,8 +42,7 @@ def _reset_link(token=None):
     the link does not work."""
 
     def make(ctx):
-        member = make_user(f"temp.{len(ctx['created'])}")
-        ctx["created"].append(member)
+        member = UserFactory()
         return {
             "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
             "token": token or default_token_generator.make_token(member),
@@ -53,27 +52,20 @@ def _reset_link(token=None):
 
 
 def _fresh_membership(ctx):
-    member = make_user(f"temp.{len(ctx['created'])}")
-    ctx["created"].append(member)
-    membership = Membership.objects.create(
-        user=member, province=ctx["province_a"], role=Role.VIEWER
-    )
+    membership = MembershipFactory(user=UserFactory(), province=ctx["province_a"], role=Role.VIEWER)
     return {"pk": membership.pk}
 
 
 def _job(state="queued"):
     def make(ctx):
-        job = Job.objects.create(
-            kind="list_export",
-            label="Export",
+        job = JobFactory(
             owner=ctx["users"]["agent_a"],
             scope_code=ctx["province_a"].code,
             state=state,
             filename="export.csv",
             content_type="text/csv",
+            content=b"a,b\n" if state == Job.State.DONE else None,
         )
-        if state == Job.State.DONE:
-            job.file.save("export.csv", ContentFile(b"a,b\n"), save=True)
         return {"pk": job.pk}
 
     return make
@@ -195,34 +187,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Provinces A and B with the programme, and one user per role, kept for the module: made
-    in a transaction that is rolled back when the module is done."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            province_a = Province.objects.get(code=PROVINCE_A)
-            province_b = Province.objects.get(code=PROVINCE_B)
-            for province in (province_a, province_b):
-                ProvinceProgramme.objects.get_or_create(
-                    province=province, defaults={"operator": "TARGA-AIDE"}
-                )
-            users = {
-                "anonymous": None,
-                "agent_a": make_user("agent.a", Role.FIELD_AGENT, province_a),
-                "coord_a": make_user("coord.a", Role.COORDINATOR, province_a),
-                "agent_b": make_user("agent.b", Role.FIELD_AGENT, province_b),
-                "viewer": make_user("viewer.national", Role.VIEWER),
-                "admin": make_user("admin.national", Role.ADMIN),
-            }
-            yield {"users": users, "province_a": province_a}
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
 def no_pdf_writing(monkeypatch):
     monkeypatch.setattr("weasyprint.HTML.write_pdf", lambda self, *a, **kw: b"%PDF-1.7 matrix")
@@ -257,7 +221,7 @@ def _answer(response, expected, role) -> str | None:
 @pytest.mark.parametrize(("name", "index"), CASES)
 def test_permission_matrix(name, index, world, db, no_pdf_writing):
     case = MATRIX[name][index]
-    ctx = {**world, "created": []}
+    ctx = dict(world)
     url = reverse(name, kwargs=case.kwargs(ctx))
     data = case.data(ctx)
     wrong = []

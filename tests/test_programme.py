@@ -31,8 +31,16 @@ from provinces.models import (
     Stakeholder,
 )
 from targa.core import workflow
-from targa.core.records import record_create, record_update
-from tests.conftest import client_for
+from targa.core.records import record_update
+from tests.conftest import client_for, shared_data
+from tests.factories import (
+    ActivityFactory,
+    ExecutionContractFactory,
+    FieldVisitFactory,
+    FollowUpActionFactory,
+    FrameworkConventionFactory,
+    StakeholderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,39 +70,6 @@ def category(code="training") -> ActivityCategory:
     return ActivityCategory.objects.get(code=code)
 
 
-def convention_for(*provinces, by=None) -> FrameworkConvention:
-    convention = record_create(
-        instance=FrameworkConvention(
-            title="Convention-cadre TARGA-AIDE",
-            parties="Association TARGA-AIDE\nCoordination nationale de l'INDH",
-            signed_on=D(2021, 2, 5),
-        ),
-        by=by,
-    ).instance
-    convention.provinces.set(provinces)
-    return convention
-
-
-def make_activity(province, *, by=None, **fields) -> Activity:
-    values = {
-        "category": category(),
-        "objective": Objective.SYNERGY,
-        "title": "Formation des membres du CPDE",
-        "planned_start": D(2022, 1, 10),
-        "planned_end": D(2022, 1, 14),
-        **fields,
-    }
-    return record_create(instance=Activity(province=province, **values), by=by).instance
-
-
-def make_visit(province, *, by=None, communes=(), stakeholders=(), **fields) -> FieldVisit:
-    values = {"kind": FieldVisit.Kind.FIELD_VISIT, "date": D(2022, 3, 1), "purpose": "Repérage"}
-    visit = record_create(instance=FieldVisit(province=province, **values | fields), by=by).instance
-    visit.communes.set(communes)
-    visit.stakeholders.set(stakeholders)
-    return visit
-
-
 def activity_data(**changes) -> dict:
     data = {
         "title": "Diagnostic des chaînes de valeur",
@@ -117,8 +92,8 @@ def is_late(activity: Activity, today=TODAY) -> bool:
 
 
 def test_activity_is_late_when_planned_end_passed_and_not_done(province_a):
-    running = make_activity(
-        province_a,
+    running = ActivityFactory(
+        province=province_a,
         planned_start=TODAY - 30 * DAY,
         planned_end=TODAY - DAY,
         actual_start=TODAY - 25 * DAY,
@@ -130,10 +105,12 @@ def test_activity_is_late_when_planned_end_passed_and_not_done(province_a):
 
 
 def test_planned_activity_is_late_when_its_start_passed_without_actual_start(province_a):
-    waiting = make_activity(province_a, planned_start=TODAY - 2 * DAY, planned_end=TODAY + 10 * DAY)
+    waiting = ActivityFactory(
+        province=province_a, planned_start=TODAY - 2 * DAY, planned_end=TODAY + 10 * DAY
+    )
     assert is_late(waiting)
-    started = make_activity(
-        province_a,
+    started = ActivityFactory(
+        province=province_a,
         title="Focus group",
         planned_start=TODAY - 2 * DAY,
         planned_end=TODAY + 10 * DAY,
@@ -144,16 +121,16 @@ def test_planned_activity_is_late_when_its_start_passed_without_actual_start(pro
 
 
 def test_done_or_cancelled_activity_is_never_late(province_a):
-    done = make_activity(
-        province_a,
+    done = ActivityFactory(
+        province=province_a,
         planned_start=D(2021, 3, 1),
         planned_end=D(2021, 3, 2),
         actual_start=D(2021, 5, 1),
         actual_end=D(2021, 5, 2),
         status=Activity.Status.DONE,
     )
-    cancelled = make_activity(
-        province_a,
+    cancelled = ActivityFactory(
+        province=province_a,
         title="Atelier",
         planned_start=D(2021, 3, 1),
         planned_end=D(2021, 3, 2),
@@ -174,7 +151,7 @@ def test_late_filter_annotation_and_counts_agree_on_every_case(province_a):
         planned_start = TODAY + start * DAY
         planned_end = planned_start + length * DAY
         done = status == Activity.Status.DONE
-        a = Activity.objects.create(
+        a = ActivityFactory(
             province=province_a,
             category=category(),
             objective=1,
@@ -231,7 +208,7 @@ def contract_data(convention, **changes) -> dict:
 
 
 def test_contract_is_recorded_with_a_budget_typed_the_french_way(users, province_a):
-    convention = convention_for(province_a)
+    convention = FrameworkConventionFactory(provinces=[province_a])
     response = client_for(users["agent_a"]).post(
         contract_url(province_a), contract_data(convention)
     )
@@ -245,8 +222,8 @@ def test_contract_is_recorded_with_a_budget_typed_the_french_way(users, province
 
 
 def test_contract_offers_only_conventions_that_cover_the_province(users, province_a, province_b):
-    other = convention_for(province_b)
-    convention_for(province_a)
+    other = FrameworkConventionFactory(provinces=[province_b])
+    FrameworkConventionFactory(provinces=[province_a])
     response = client_for(users["agent_a"]).post(contract_url(province_a), contract_data(other))
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -254,7 +231,7 @@ def test_contract_offers_only_conventions_that_cover_the_province(users, provinc
 
 
 def test_contract_needs_a_signature_date_once_signed(users, province_a):
-    convention = convention_for(province_a)
+    convention = FrameworkConventionFactory(provinces=[province_a])
     response = client_for(users["agent_a"]).post(
         contract_url(province_a), contract_data(convention, signed_on="")
     )
@@ -278,20 +255,10 @@ def transition(user, record, name, comment="", version=None, **headers):
 
 
 def signed_contract(province, by, **fields) -> ExecutionContract:
-    values = {
-        "reference": "CSE-1",
-        "signed_on": D(2021, 3, 15),
-        "start_on": D(2021, 4, 1),
-        "duration_months": 24,
-        "status": ExecutionContract.Status.IN_PROGRESS,
-        **fields,
-    }
-    return record_create(
-        instance=ExecutionContract(
-            province=province, convention=convention_for(province), **values
-        ),
-        by=by,
-    ).instance
+    """A contract of the province, signed and in progress."""
+    return ExecutionContractFactory(
+        province=province, by=by, in_progress=True, reference="CSE-1", duration_months=24, **fields
+    )
 
 
 def test_field_agent_cannot_close_a_contract_but_the_coordinator_can(users, province_a):
@@ -413,16 +380,9 @@ def test_an_action_the_state_no_longer_allows_is_refused(users, province_a):
 def test_admin_cannot_strip_a_province_with_contracts_from_its_convention(
     users, province_a, province_b
 ):
-    convention = convention_for(province_a, province_b)
-    record_create(
-        instance=ExecutionContract(
-            province=province_a,
-            convention=convention,
-            reference="CSE-KHN",
-            start_on=D(2021, 4, 1),
-            duration_months=12,
-        ),
-        by=users["admin"],
+    convention = FrameworkConventionFactory(provinces=[province_a, province_b])
+    ExecutionContractFactory(
+        province=province_a, convention=convention, reference="CSE-KHN", by=users["admin"]
     )
     url = reverse("admin:provinces_frameworkconvention_change", args=[convention.pk])
     data = {
@@ -463,7 +423,7 @@ def test_admin_records_the_framework_convention(users, province_a, province_b):
 
 
 def test_convention_is_read_by_users_of_its_provinces_only(users, province_a, province_b):
-    convention = convention_for(province_a)
+    convention = FrameworkConventionFactory(provinces=[province_a])
     url = convention.get_absolute_url()
     assert client_for(users["agent_a"]).get(url).status_code == 200
     assert client_for(users["agent_b"]).get(url).status_code == 404
@@ -476,14 +436,8 @@ def test_convention_is_read_by_users_of_its_provinces_only(users, province_a, pr
 
 
 def test_province_with_contracts_stays_covered_by_its_convention(users, province_a, province_b):
-    convention = convention_for(province_a, province_b)
-    ExecutionContract.objects.create(
-        province=province_a,
-        convention=convention,
-        reference="CSE-KHN",
-        start_on=D(2021, 4, 1),
-        duration_months=12,
-    )
+    convention = FrameworkConventionFactory(provinces=[province_a, province_b])
+    ExecutionContractFactory(province=province_a, convention=convention, reference="CSE-KHN")
     client = client_for(users["admin"])
     url = reverse("provinces:convention_edit", args=[convention.pk])
     data = {
@@ -503,15 +457,9 @@ def test_province_with_contracts_stays_covered_by_its_convention(users, province
 
 
 def test_convention_shows_the_contracts_of_the_readers_provinces(users, province_a, province_b):
-    convention = convention_for(province_a, province_b)
+    convention = FrameworkConventionFactory(provinces=[province_a, province_b])
     for province, ref in ((province_a, "CSE-KHN"), (province_b, "CSE-FIG")):
-        ExecutionContract.objects.create(
-            province=province,
-            convention=convention,
-            reference=ref,
-            start_on=D(2021, 4, 1),
-            duration_months=12,
-        )
+        ExecutionContractFactory(province=province, convention=convention, reference=ref)
     page = client_for(users["agent_a"]).get(convention.get_absolute_url()).content.decode()
     assert "CSE-KHN" in page and "CSE-FIG" not in page
 
@@ -562,7 +510,7 @@ def test_forms_reject_end_before_start_with_a_clear_french_message(users, provin
 
 
 def test_done_activity_needs_its_actual_dates(users, province_a):
-    activity = make_activity(province_a, by=users["agent_a"], actual_start=D(2021, 7, 5))
+    activity = ActivityFactory(province=province_a, by=users["agent_a"], actual_start=D(2021, 7, 5))
     refused = transition(users["agent_a"], activity, "finish")
     assert refused.status_code == 400
     assert fr("An activity marked done needs its actual start and end dates.") in text(refused)
@@ -576,7 +524,7 @@ def test_done_activity_needs_its_actual_dates(users, province_a):
 
 
 def test_field_agent_cannot_cancel_an_activity_but_the_coordinator_can(users, province_a):
-    activity = make_activity(province_a, by=users["agent_a"])
+    activity = ActivityFactory(province=province_a, by=users["agent_a"])
     assert transition(users["agent_a"], activity, "cancel", "Reportée").status_code == 403
     activity.refresh_from_db()
     assert activity.status == Activity.Status.PLANNED
@@ -587,7 +535,7 @@ def test_field_agent_cannot_cancel_an_activity_but_the_coordinator_can(users, pr
 
 
 def test_starting_an_activity_sets_its_actual_start_to_today(users, province_a):
-    activity = make_activity(province_a, by=users["agent_a"])
+    activity = ActivityFactory(province=province_a, by=users["agent_a"])
     assert transition(users["agent_a"], activity, "start").status_code == 302
     activity.refresh_from_db()
     assert activity.status == Activity.Status.IN_PROGRESS
@@ -595,16 +543,10 @@ def test_starting_an_activity_sets_its_actual_start_to_today(users, province_a):
 
 
 def test_field_agent_cannot_open_records_of_other_province(users, province_a):
-    activity = make_activity(province_a)
-    visit = make_visit(province_a)
-    convention = convention_for(province_a)
-    contract = ExecutionContract.objects.create(
-        province=province_a,
-        convention=convention,
-        reference="CSE",
-        start_on=D(2021, 4, 1),
-        duration_months=12,
-    )
+    activity = ActivityFactory(province=province_a)
+    visit = FieldVisitFactory(province=province_a)
+    convention = FrameworkConventionFactory(provinces=[province_a])
+    contract = ExecutionContractFactory(province=province_a, convention=convention, reference="CSE")
     client = client_for(users["agent_b"])
     for record in (activity, visit, contract):
         assert client.get(record.get_absolute_url()).status_code == 404
@@ -617,9 +559,9 @@ def test_field_agent_cannot_open_records_of_other_province(users, province_a):
 def test_activity_list_filters_by_objective_status_category_year_and_lateness(
     users, province_a, province_b
 ):
-    make_activity(province_a, title="Formation 2022")
-    make_activity(
-        province_a,
+    ActivityFactory(province=province_a, title="Formation 2022")
+    ActivityFactory(
+        province=province_a,
         title="Diagnostic 2021",
         category=category("value_chain_diagnostic"),
         objective=Objective.VALUE_CHAINS,
@@ -629,7 +571,7 @@ def test_activity_list_filters_by_objective_status_category_year_and_lateness(
         actual_end=D(2021, 11, 20),
         status=Activity.Status.DONE,
     )
-    make_activity(province_b, title="Formation à Figuig")
+    ActivityFactory(province=province_b, title="Formation à Figuig")
     client = client_for(users["coord_a"])
     url = reverse("provinces:activity_list", args=[province_a.code])
 
@@ -647,9 +589,9 @@ def test_activity_list_filters_by_objective_status_category_year_and_lateness(
 
 
 def test_activity_export_contains_the_rows_with_lateness(users, province_a):
-    make_activity(province_a, title="Formation en retard")
-    make_activity(
-        province_a,
+    ActivityFactory(province=province_a, title="Formation en retard")
+    ActivityFactory(
+        province=province_a,
         title="Formation à venir",
         planned_start=TODAY + 10 * DAY,
         planned_end=TODAY + 20 * DAY,
@@ -672,16 +614,16 @@ def test_activity_export_contains_the_rows_with_lateness(users, province_a):
 
 
 def test_gantt_marks_late_activities_and_today(users, province_a):
-    late = make_activity(
-        province_a,
+    late = ActivityFactory(
+        province=province_a,
         title="Formation en retard",
         planned_start=TODAY - 40 * DAY,
         planned_end=TODAY - 10 * DAY,
         actual_start=TODAY - 35 * DAY,
         status=Activity.Status.IN_PROGRESS,
     )
-    make_activity(
-        province_a,
+    ActivityFactory(
+        province=province_a,
         title="Réunion à venir",
         planned_start=TODAY + 5 * DAY,
         planned_end=TODAY + 5 * DAY,
@@ -704,9 +646,11 @@ def test_gantt_marks_late_activities_and_today(users, province_a):
 
 def test_gantt_places_bars_on_a_month_grid(province_a):
     """Months are equal columns; a date sits in its month in proportion to its day."""
-    march = make_activity(province_a, planned_start=D(2021, 3, 1), planned_end=D(2021, 3, 31))
-    april_may = make_activity(
-        province_a,
+    march = ActivityFactory(
+        province=province_a, planned_start=D(2021, 3, 1), planned_end=D(2021, 3, 31)
+    )
+    april_may = ActivityFactory(
+        province=province_a,
         title="Diagnostic",
         planned_start=D(2021, 4, 16),
         planned_end=D(2021, 5, 31),
@@ -728,7 +672,7 @@ def test_gantt_places_bars_on_a_month_grid(province_a):
 
 
 def test_gantt_for_one_year_runs_january_to_december_and_cuts_bars(province_a):
-    make_activity(province_a, planned_start=D(2021, 11, 1), planned_end=D(2022, 1, 31))
+    ActivityFactory(province=province_a, planned_start=D(2021, 11, 1), planned_end=D(2022, 1, 31))
     chart = build_gantt(
         Activity.objects.with_lateness(D(2023, 1, 1)), today=D(2023, 1, 1), year=2022
     )
@@ -741,7 +685,7 @@ def test_gantt_for_one_year_runs_january_to_december_and_cuts_bars(province_a):
 def test_gantt_draws_the_same_bars_in_arabic_mirrored_by_its_stylesheet(users, province_a):
     """Bars are placed from where time starts in either language; in Arabic the page reads
     right to left and gantt.css mirrors the timelines (tests/browser/test_csp.py measures it)."""
-    make_activity(province_a)
+    ActivityFactory(province=province_a)
     url = reverse("provinces:activity_gantt", args=[province_a.code])
     rtl = client_for(users["viewer"], "ar").get(url).content.decode()
     ltr = client_for(users["viewer"], "fr").get(url).content.decode()
@@ -754,9 +698,9 @@ def test_gantt_draws_the_same_bars_in_arabic_mirrored_by_its_stylesheet(users, p
 
 
 def test_gantt_uses_the_list_filters(users, province_a):
-    make_activity(province_a, title="Formation 2022")
-    make_activity(
-        province_a,
+    ActivityFactory(province=province_a, title="Formation 2022")
+    ActivityFactory(
+        province=province_a,
         title="Diagnostic",
         objective=Objective.VALUE_CHAINS,
         planned_start=D(2021, 7, 1),
@@ -785,7 +729,7 @@ def visit_data(province, **changes) -> dict:
 
 
 def test_field_agent_records_a_meeting_with_a_youth_platform(users, province_a):
-    platform = Stakeholder.objects.create(
+    platform = StakeholderFactory(
         province=province_a, name="Plateforme des jeunes de Khénifra", kind="youth_platform"
     )
     response = client_for(users["agent_a"]).post(
@@ -799,7 +743,7 @@ def test_field_agent_records_a_meeting_with_a_youth_platform(users, province_a):
 
 def test_visit_refuses_communes_and_stakeholders_of_another_province(users, province_a, province_b):
     figuig = Commune.objects.filter(province=province_b).first()
-    other = Stakeholder.objects.create(province=province_b, name="ANAPEC", kind="agency")
+    other = StakeholderFactory(province=province_b, name="ANAPEC", kind="agency")
     client = client_for(users["agent_a"])
     url = reverse("provinces:visit_create", args=[province_a.code])
     for data in (
@@ -835,13 +779,13 @@ def test_history_of_a_visit_records_communes_changes(users, province_a):
 
 
 def test_follow_up_action_is_overdue_until_marked_done(users, province_a):
-    visit = make_visit(province_a)
-    action = record_create(
-        instance=FollowUpAction(
-            visit=visit, description="Envoyer la fiche de suivi", due_on=TODAY - DAY
-        ),
+    visit = FieldVisitFactory(province=province_a)
+    action = FollowUpActionFactory(
+        visit=visit,
+        description="Envoyer la fiche de suivi",
+        due_on=TODAY - DAY,
         by=users["agent_a"],
-    ).instance
+    )
     assert list(FollowUpAction.objects.overdue()) == [action]
     client = client_for(users["agent_a"])
     page = client.get(visit.get_absolute_url()).content.decode()
@@ -858,10 +802,8 @@ def test_follow_up_action_is_overdue_until_marked_done(users, province_a):
 
 
 def test_marking_done_a_follow_up_changed_meanwhile_is_refused(users, province_a):
-    visit = make_visit(province_a)
-    action = record_create(
-        instance=FollowUpAction(visit=visit, description="Relancer la DPA"), by=users["coord_a"]
-    ).instance
+    visit = FieldVisitFactory(province=province_a)
+    action = FollowUpActionFactory(visit=visit, description="Relancer la DPA", by=users["coord_a"])
     action.owner = "Animateur"
     record_update(instance=action, expected_version=1, by=users["coord_a"])
     done = reverse("provinces:followup_done", args=[province_a.code, visit.pk, action.pk])
@@ -872,10 +814,8 @@ def test_marking_done_a_follow_up_changed_meanwhile_is_refused(users, province_a
 
 
 def test_marking_done_without_the_opened_version_changes_nothing(users, province_a):
-    visit = make_visit(province_a)
-    action = record_create(
-        instance=FollowUpAction(visit=visit, description="Relancer la DPA"), by=users["coord_a"]
-    ).instance
+    visit = FieldVisitFactory(province=province_a)
+    action = FollowUpActionFactory(visit=visit, description="Relancer la DPA", by=users["coord_a"])
     done = reverse("provinces:followup_done", args=[province_a.code, visit.pk, action.pk])
     page = client_for(users["agent_a"]).post(done, {}, follow=True)
     assert fr("The form was damaged; reload the page.") in text(page)
@@ -884,7 +824,7 @@ def test_marking_done_without_the_opened_version_changes_nothing(users, province
 
 
 def test_follow_up_done_needs_its_date(users, province_a):
-    visit = make_visit(province_a)
+    visit = FieldVisitFactory(province=province_a)
     response = client_for(users["agent_a"]).post(
         reverse("provinces:followup_create", args=[province_a.code, visit.pk]),
         {"description": "Partager le calendrier", "status": "done"},
@@ -894,10 +834,10 @@ def test_follow_up_done_needs_its_date(users, province_a):
 
 
 def test_visit_list_filters_visits_with_overdue_actions_and_exports_them(users, province_a):
-    late = make_visit(province_a, purpose="Réunion avec les prestataires")
-    FollowUpAction.objects.create(visit=late, description="Envoyer la liste", due_on=TODAY - DAY)
-    quiet = make_visit(province_a, purpose="Visite de suivi")
-    FollowUpAction.objects.create(visit=quiet, description="Appeler", due_on=TODAY + DAY)
+    late = FieldVisitFactory(province=province_a, purpose="Réunion avec les prestataires")
+    FollowUpActionFactory(visit=late, description="Envoyer la liste", due_on=TODAY - DAY)
+    quiet = FieldVisitFactory(province=province_a, purpose="Visite de suivi")
+    FollowUpActionFactory(visit=quiet, description="Appeler", due_on=TODAY + DAY)
     client = client_for(users["viewer"])
     url = reverse("provinces:visit_list", args=[province_a.code])
     listed = client.get(url, {"overdue": "yes"}).context["page_obj"]
@@ -913,9 +853,9 @@ def test_visit_list_filters_visits_with_overdue_actions_and_exports_them(users, 
 
 
 def test_province_page_counts_late_activities_and_overdue_actions(users, province_a):
-    make_activity(province_a)  # planned in January 2022, never started: late
-    make_activity(
-        province_a, title="À venir", planned_start=TODAY + DAY, planned_end=TODAY + 2 * DAY
+    ActivityFactory(province=province_a)  # planned in January 2022, never started: late
+    ActivityFactory(
+        province=province_a, title="À venir", planned_start=TODAY + DAY, planned_end=TODAY + 2 * DAY
     )
     page = client_for(users["viewer"]).get(reverse("provinces:detail", args=[province_a.code]))
     assert 'data-testid="late-activities">1<' in text(page)
@@ -967,127 +907,139 @@ def test_programme_demo_is_realistic_and_idempotent(province_a):
 # Query counts, at sizes that would expose N+1 queries.
 
 
+@pytest.fixture(scope="class")
+def busy(world, django_db_blocker):
+    """40 activities, 30 visits with communes, stakeholders and actions, 30 contracts in
+    province A, made once for the class that uses them."""
+    with shared_data(django_db_blocker):
+        demo.ensure_activity_categories()
+        province_a, by = world["province_a"], world["users"]["coord_a"]
+        convention = FrameworkConventionFactory(provinces=[province_a])
+        communes = list(Commune.objects.filter(province=province_a)[:3])
+        stakeholders = [
+            StakeholderFactory(province=province_a, name=f"Coopérative {i}", kind="cooperative")
+            for i in range(3)
+        ]
+        categories = list(ActivityCategory.objects.all())
+        for i in range(40):
+            ActivityFactory(
+                province=province_a,
+                category=categories[i % len(categories)],
+                objective=i % 4 + 1,
+                title=f"Activité {i}",
+                planned_start=D(2021, 1, 1) + i * 20 * DAY,
+                planned_end=D(2021, 1, 1) + (i * 20 + 30) * DAY,
+                actual_start=D(2021, 1, 1) + i * 20 * DAY if i % 2 else None,
+                responsible=by if i % 3 else None,
+                status="in_progress" if i % 2 else "planned",
+                by=by,
+            )
+        for i in range(30):
+            visit = FieldVisitFactory(
+                province=province_a,
+                date=D(2022, 1, 1) + i * DAY,
+                purpose=f"V{i}",
+                communes=communes,
+                stakeholders=stakeholders,
+                by=by,
+            )
+            for j in range(3):
+                FollowUpActionFactory(visit=visit, description=f"A{j}", due_on=TODAY - DAY, by=by)
+        for i in range(30):
+            ExecutionContractFactory(
+                province=province_a,
+                convention=convention,
+                reference=f"CSE-{i}",
+                budget=Decimal("1000000"),
+                by=by,
+            )
+        yield
+
+
 @pytest.fixture
-def busy_province(users, province_a):
-    """40 activities, 30 visits with communes, stakeholders and actions, 30 contracts."""
-    convention = convention_for(province_a)
-    communes = list(Commune.objects.filter(province=province_a)[:3])
-    stakeholders = [
-        Stakeholder.objects.create(province=province_a, name=f"Coopérative {i}", kind="cooperative")
-        for i in range(3)
-    ]
-    categories = list(ActivityCategory.objects.all())
-    for i in range(40):
-        Activity.objects.create(
-            province=province_a,
-            category=categories[i % len(categories)],
-            objective=i % 4 + 1,
-            title=f"Activité {i}",
-            planned_start=D(2021, 1, 1) + i * 20 * DAY,
-            planned_end=D(2021, 1, 1) + (i * 20 + 30) * DAY,
-            actual_start=D(2021, 1, 1) + i * 20 * DAY if i % 2 else None,
-            responsible=users["coord_a"] if i % 3 else None,
-            status="in_progress" if i % 2 else "planned",
-        )
-    for i in range(30):
-        visit = FieldVisit.objects.create(
-            province=province_a, kind="field_visit", date=D(2022, 1, 1) + i * DAY, purpose=f"V{i}"
-        )
-        visit.communes.set(communes)
-        visit.stakeholders.set(stakeholders)
-        for j in range(3):
-            FollowUpAction.objects.create(visit=visit, description=f"A{j}", due_on=TODAY - DAY)
-    for i in range(30):
-        ExecutionContract.objects.create(
-            province=province_a,
-            convention=convention,
-            reference=f"CSE-{i}",
-            start_on=D(2021, 4, 1),
-            duration_months=12,
-            budget=Decimal("1000000"),
-        )
+def busy_province(busy, province_a):
     return province_a
 
 
-@pytest.mark.parametrize(
-    ("name", "limit", "rows"),
-    [
-        ("activity_list", 11, 25),
-        ("activity_gantt", 9, 40),
-        ("visit_list", 12, 25),
-        ("contract_list", 10, 25),
-    ],
-)
-def test_list_query_counts_are_pinned(
-    name, limit, rows, users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    url = reverse(f"provinces:{name}", args=[busy_province.code])
-    with django_assert_max_num_queries(limit):
-        response = client.get(url)
-    shown = (
-        response.context["chart"].rows
-        if "chart" in response.context
-        else response.context["page_obj"]
+class TestAtSize:
+    """Every test here sees the busy province (made once for the class)."""
+
+    @pytest.mark.parametrize(
+        ("name", "limit", "rows"),
+        [
+            ("activity_list", 11, 25),
+            ("activity_gantt", 9, 40),
+            ("visit_list", 12, 25),
+            ("contract_list", 10, 25),
+        ],
     )
-    assert len(shown) == rows
+    def test_list_query_counts_are_pinned(
+        self, name, limit, rows, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        url = reverse(f"provinces:{name}", args=[busy_province.code])
+        with django_assert_max_num_queries(limit):
+            response = client.get(url)
+        shown = (
+            response.context["chart"].rows
+            if "chart" in response.context
+            else response.context["page_obj"]
+        )
+        assert len(shown) == rows
 
+    @pytest.mark.parametrize(
+        # One COUNT decides between answering the file now and a background job.
+        ("name", "limit"),
+        [("activity_list", 8), ("visit_list", 11), ("contract_list", 8)],
+    )
+    def test_export_query_counts_are_pinned(
+        self, name, limit, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        url = reverse(f"provinces:{name}", args=[busy_province.code])
+        with django_assert_max_num_queries(limit):
+            response = client.get(url, {"export": "csv"})
+        assert response.content.decode("utf-8-sig").count("\n") >= 31
 
-@pytest.mark.parametrize(
-    # One COUNT decides between answering the file now and a background job.
-    ("name", "limit"),
-    [("activity_list", 8), ("visit_list", 11), ("contract_list", 8)],
-)
-def test_export_query_counts_are_pinned(
-    name, limit, users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    url = reverse(f"provinces:{name}", args=[busy_province.code])
-    with django_assert_max_num_queries(limit):
-        response = client.get(url, {"export": "csv"})
-    assert response.content.decode("utf-8-sig").count("\n") >= 31
+    @pytest.mark.parametrize(
+        # Activities and contracts show their status log: one query, and one for its content
+        # type while Django's content-type cache is cold (the first page of a process).
+        ("model", "limit"),
+        [(FieldVisit, 14), (Activity, 12), (ExecutionContract, 12)],
+    )
+    def test_detail_query_counts_are_pinned(
+        self, model, limit, users, busy_province, django_assert_max_num_queries
+    ):
+        visit = FieldVisit.objects.first()
+        for i in range(20):
+            FollowUpActionFactory(visit=visit, description=f"Action {i}")
+        record = model.objects.first()
+        client = client_for(users["coord_a"])
+        with django_assert_max_num_queries(limit):
+            response = client.get(record.get_absolute_url())
+        assert 'data-testid="attachments"' in response.content.decode()
 
+    def test_convention_pages_query_counts_are_pinned(
+        self, users, busy_province, province_b, django_assert_max_num_queries
+    ):
+        for _ in range(30):
+            FrameworkConventionFactory(provinces=[busy_province, province_b])
+        client = client_for(users["admin"])
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("provinces:convention_list"))
+        assert len(response.context["page_obj"]) == 25
+        convention = ExecutionContract.objects.first().convention
+        with django_assert_max_num_queries(9):
+            response = client.get(convention.get_absolute_url())
+        assert len(response.context["contracts"]) == 30
+        page = response.content.decode()
+        assert all(f">CSE-{i}</a>" in page for i in range(30))
 
-@pytest.mark.parametrize(
-    # Activities and contracts show their status log: one query, and one for its content
-    # type while Django's content-type cache is cold (the first page of a process).
-    ("model", "limit"),
-    [(FieldVisit, 14), (Activity, 12), (ExecutionContract, 12)],
-)
-def test_detail_query_counts_are_pinned(
-    model, limit, users, busy_province, django_assert_max_num_queries
-):
-    for i in range(20):
-        FollowUpAction.objects.create(visit=FieldVisit.objects.first(), description=f"Action {i}")
-    record = model.objects.first()
-    client = client_for(users["coord_a"])
-    with django_assert_max_num_queries(limit):
-        response = client.get(record.get_absolute_url())
-    assert 'data-testid="attachments"' in response.content.decode()
-
-
-def test_convention_pages_query_counts_are_pinned(
-    users, busy_province, province_b, django_assert_max_num_queries
-):
-    for _ in range(30):
-        convention_for(busy_province, province_b)
-    client = client_for(users["admin"])
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("provinces:convention_list"))
-    assert len(response.context["page_obj"]) == 25
-    convention = ExecutionContract.objects.first().convention
-    with django_assert_max_num_queries(9):
-        response = client.get(convention.get_absolute_url())
-    assert len(response.context["contracts"]) == 30
-    page = response.content.decode()
-    assert all(f">CSE-{i}</a>" in page for i in range(30))
-
-
-def test_province_page_query_count_stays_flat_with_programme_records(
-    users, busy_province, django_assert_max_num_queries
-):
-    client = client_for(users["coord_a"])
-    with django_assert_max_num_queries(15):
-        response = client.get(reverse("provinces:detail", args=[busy_province.code]))
-    assert response.context is not None
-    assert b'data-testid="overdue-actions">90' in response.content
+    def test_province_page_query_count_stays_flat_with_programme_records(
+        self, users, busy_province, django_assert_max_num_queries
+    ):
+        client = client_for(users["coord_a"])
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse("provinces:detail", args=[busy_province.code]))
+        assert response.context is not None
+        assert b'data-testid="overdue-actions">90' in response.content

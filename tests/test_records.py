@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from provinces.models import Membership, Province, ProvinceProgramme, Role
 from targa.core.records import EditConflict, record_create, record_delete, record_update
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +137,8 @@ def test_create_form_with_bad_input_writes_nothing_and_explains(users):
 
 
 def test_deletion_is_kept_in_history(users, province_a):
-    member = make_user("temp.member")
-    membership = Membership.objects.create(user=member, province=province_a, role=Role.VIEWER)
+    member = UserFactory(username="temp.member")
+    membership = MembershipFactory(user=member, province=province_a, role=Role.VIEWER)
     pk = membership.pk
     record_delete(instance=membership, by=users["admin"])
     assert not Membership.objects.filter(pk=pk).exists()
@@ -172,8 +173,7 @@ def test_django_admin_refuses_a_stale_save_too(users, province_a):
 def test_sheet_saved_from_a_stale_copy_is_refused(users, province_a):
     from targa.core.records import check_sheet_versions
 
-    member = make_user("temp.sheet")
-    line = Membership.objects.create(user=member, province=province_a, role=Role.VIEWER)
+    line = MembershipFactory(user=UserFactory(username="temp.sheet"), province=province_a)
     check_sheet_versions(existing={1: line}, opened={1: line.version})  # up to date: fine
     check_sheet_versions(existing={1: line}, opened=None)  # no check asked
     with pytest.raises(EditConflict):

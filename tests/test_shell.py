@@ -4,8 +4,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from provinces.models import Role
 from targa.core.models import User
-from tests.conftest import PASSWORD, client_for
+from targa.core.records import record_update
+from tests.conftest import client_for
+from tests.factories import (
+    PASSWORD,
+    ActivityFactory,
+    MeetingFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +39,9 @@ def test_wrong_password_gets_a_clear_french_message(users):
 
 
 def test_inactive_user_cannot_log_in(users):
-    users["agent_a"].is_active = False
-    users["agent_a"].save()
+    agent = users["agent_a"]
+    agent.is_active = False
+    record_update(instance=agent, expected_version=agent.version, by=users["admin"])
     assert login(Client(), "agent.a").status_code == 200
 
 
@@ -122,12 +132,9 @@ def test_password_change(users):
 
 
 def test_province_switcher_remembers_the_working_province(province_a, province_b):
-    from provinces.models import Membership, Role
-    from tests.conftest import make_user
-
-    user = make_user("two.provinces")
-    Membership.objects.create(user=user, province=province_a, role=Role.FIELD_AGENT)
-    Membership.objects.create(user=user, province=province_b, role=Role.FIELD_AGENT)
+    user = UserFactory(
+        username="two.provinces", role=Role.FIELD_AGENT, provinces=[province_a, province_b]
+    )
     client = client_for(user)
     assert 'data-testid="province-switcher"' in client.get(reverse("home")).content.decode()
     client.post(reverse("provinces:switch"), {"province": province_b.code})
@@ -185,12 +192,9 @@ def test_every_model_has_a_django_admin_page():
 
 
 def test_switcher_shows_the_province_on_screen(province_a, province_b):
-    from provinces.models import Membership, Role
-    from tests.conftest import make_user
-
-    user = make_user("two.provinces")
-    Membership.objects.create(user=user, province=province_a, role=Role.VIEWER)
-    Membership.objects.create(user=user, province=province_b, role=Role.VIEWER)
+    user = UserFactory(
+        username="two.provinces", role=Role.VIEWER, provinces=[province_a, province_b]
+    )
     client = client_for(user)
     for province in (province_a, province_b):
         response = client.get(reverse("provinces:detail", args=[province.code]))
@@ -200,23 +204,13 @@ def test_switcher_shows_the_province_on_screen(province_a, province_b):
 def test_home_shows_what_is_late_in_each_province(users, province_a, province_b):
     import datetime
 
-    from cpde.models import Committee, Meeting, Recommendation
-    from provinces.models import Activity, ActivityCategory
-
     long_ago = datetime.date(2021, 3, 1)
-    category = ActivityCategory.objects.first()
     for i in range(2):
-        Activity.objects.create(
-            province=province_a,
-            category=category,
-            objective=1,
-            title=f"Atelier {i}",
-            planned_start=long_ago,
-            planned_end=long_ago,
+        ActivityFactory(
+            province=province_a, title=f"Atelier {i}", planned_start=long_ago, planned_end=long_ago
         )
-    committee = Committee.objects.create(province=province_a)
-    meeting = Meeting.objects.create(committee=committee, kind="ordinary", date=long_ago)
-    Recommendation.objects.create(meeting=meeting, text="Visiter", due_date=long_ago)
+    meeting = MeetingFactory(province=province_a, date=long_ago)
+    RecommendationFactory(meeting=meeting, text="Visiter", due_date=long_ago)
     html = client_for(users["viewer"]).get(reverse("home")).content.decode()
     assert "2 activités en retard" in html
     assert "1 recommandation en retard" in html

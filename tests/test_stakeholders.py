@@ -24,9 +24,10 @@ from PIL import Image, ImageFile
 
 from provinces.models import Attachment, Cercle, Commune, Contact, Stakeholder, accepts_attachments
 from provinces.services import attachment_create
-from targa.core.records import record_create, record_delete, record_update
+from targa.core.records import record_delete, record_update
 from targa.core.uploads import check_upload
 from tests.conftest import client_for
+from tests.factories import ContactFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_commune_of_another_province_is_refused(users, province_a, province_b):
 
 
 def test_only_a_youth_platform_has_a_managing_association(users, province_a):
-    association = Stakeholder.objects.create(
+    association = StakeholderFactory(
         province=province_a, name="Association Amal", kind=Stakeholder.Kind.ASSOCIATION
     )
     client = client_for(users["agent_a"])
@@ -99,19 +100,14 @@ def test_only_a_youth_platform_has_a_managing_association(users, province_a):
 
 def test_association_running_a_youth_platform_is_not_deleted_and_says_why(users, province_a):
     by = users["coord_a"]
-    association = record_create(
-        instance=Stakeholder(
-            province=province_a, name="Association Amal", kind=Stakeholder.Kind.ASSOCIATION
-        ),
-        by=by,
-    ).instance
-    record_create(
-        instance=Stakeholder(
-            province=province_a,
-            name="Plateforme des jeunes de Khénifra",
-            kind=Stakeholder.Kind.YOUTH_PLATFORM,
-            managing_association=association,
-        ),
+    association = StakeholderFactory(
+        province=province_a, name="Association Amal", kind=Stakeholder.Kind.ASSOCIATION, by=by
+    )
+    StakeholderFactory(
+        province=province_a,
+        name="Plateforme des jeunes de Khénifra",
+        kind=Stakeholder.Kind.YOUTH_PLATFORM,
+        managing_association=association,
         by=by,
     )
     url = reverse("provinces:stakeholder_delete", args=[province_a.code, association.pk])
@@ -125,7 +121,7 @@ def test_association_running_a_youth_platform_is_not_deleted_and_says_why(users,
 
 
 def test_duplicate_name_in_the_province_is_explained(users, province_a):
-    Stakeholder.objects.create(province=province_a, name="Association Tiwizi", kind="association")
+    StakeholderFactory(province=province_a, name="Association Tiwizi", kind="association")
     response = client_for(users["agent_a"]).post(
         create_url(province_a), stakeholder_data(province_a)
     )
@@ -135,12 +131,9 @@ def test_duplicate_name_in_the_province_is_explained(users, province_a):
 
 def test_history_keeps_changes_of_communes(users, province_a):
     communes = list(Commune.objects.filter(province=province_a).order_by("code")[:3])
-    stakeholder = record_create(
-        instance=Stakeholder(
-            province=province_a, name="Coopérative Tighanimine", kind="cooperative"
-        ),
-        by=users["agent_a"],
-    ).instance
+    stakeholder = StakeholderFactory(
+        province=province_a, name="Coopérative Tighanimine", kind="cooperative", by=users["agent_a"]
+    )
     stakeholder.communes.set(communes[:1])
     stakeholder.communes.set(communes[1:3])
     page = client_for(users["coord_a"]).get(
@@ -154,13 +147,14 @@ def test_history_keeps_changes_of_communes(users, province_a):
 def test_list_filters_searches_and_paginates(users, province_a, province_b):
     commune = Commune.objects.filter(province=province_a).first()
     for i in range(30):
-        s = Stakeholder.objects.create(
-            province=province_a, name=f"Coopérative {i:02d}", kind="cooperative"
+        StakeholderFactory(
+            province=province_a,
+            name=f"Coopérative {i:02d}",
+            kind="cooperative",
+            communes=[commune] if i < 3 else [],
         )
-        if i < 3:
-            s.communes.add(commune)
-    Stakeholder.objects.create(province=province_a, name="ANAPEC Khénifra", kind="agency")
-    Stakeholder.objects.create(province=province_b, name="ANAPEC Figuig", kind="agency")
+    StakeholderFactory(province=province_a, name="ANAPEC Khénifra", kind="agency")
+    StakeholderFactory(province=province_b, name="ANAPEC Figuig", kind="agency")
     client = client_for(users["agent_a"])
     url = reverse("provinces:stakeholder_list", args=[province_a.code])
     assert client.get(url).context["page_obj"].paginator.count == 31
@@ -173,11 +167,8 @@ def test_list_filters_searches_and_paginates(users, province_a, province_b):
 def test_list_query_count_is_pinned(users, province_a, django_assert_max_num_queries):
     communes = list(Commune.objects.filter(province=province_a)[:3])
     for i in range(40):
-        s = Stakeholder.objects.create(
-            province=province_a, name=f"Association {i}", kind="association"
-        )
-        s.communes.set(communes)
-        Contact.objects.create(stakeholder=s, name=f"Contact {i}")
+        s = StakeholderFactory(province=province_a, name=f"Association {i}", communes=communes)
+        ContactFactory(stakeholder=s, name=f"Contact {i}")
     client = client_for(users["agent_a"])
     with django_assert_max_num_queries(11):
         response = client.get(reverse("provinces:stakeholder_list", args=[province_a.code]))
@@ -185,10 +176,13 @@ def test_list_query_count_is_pinned(users, province_a, django_assert_max_num_que
 
 
 def test_detail_query_count_is_pinned(users, province_a, django_assert_max_num_queries):
-    s = Stakeholder.objects.create(province=province_a, name="Association Amal", kind="association")
-    s.communes.set(Commune.objects.filter(province=province_a))
+    s = StakeholderFactory(
+        province=province_a,
+        name="Association Amal",
+        communes=Commune.objects.filter(province=province_a),
+    )
     for i in range(20):
-        Contact.objects.create(stakeholder=s, name=f"Contact {i}")
+        ContactFactory(stakeholder=s, name=f"Contact {i}")
     client = client_for(users["agent_a"])
     with django_assert_max_num_queries(13):
         response = client.get(s.get_absolute_url())
@@ -196,12 +190,10 @@ def test_detail_query_count_is_pinned(users, province_a, django_assert_max_num_q
 
 
 def test_export_to_excel_and_csv_holds_the_filtered_rows(users, province_a, province_b):
-    s = Stakeholder.objects.create(
-        province=province_a, name="Coopérative Azrou", kind="cooperative"
-    )
-    Contact.objects.create(stakeholder=s, name="Fatima Zahra", phone="0600000000")
-    Stakeholder.objects.create(province=province_a, name="ANAPEC Khénifra", kind="agency")
-    Stakeholder.objects.create(province=province_b, name="ANAPEC Figuig", kind="agency")
+    s = StakeholderFactory(province=province_a, name="Coopérative Azrou", kind="cooperative")
+    ContactFactory(stakeholder=s, name="Fatima Zahra", phone="0600000000")
+    StakeholderFactory(province=province_a, name="ANAPEC Khénifra", kind="agency")
+    StakeholderFactory(province=province_b, name="ANAPEC Figuig", kind="agency")
     client = client_for(users["viewer"])
     url = reverse("provinces:stakeholder_list", args=[province_a.code])
     xlsx = client.get(url, {"export": "xlsx", "kind": "cooperative"})
@@ -215,9 +207,7 @@ def test_export_to_excel_and_csv_holds_the_filtered_rows(users, province_a, prov
 
 
 def test_contacts_are_added_edited_and_removed_under_their_stakeholder(users, province_a):
-    s = Stakeholder.objects.create(
-        province=province_a, name="DPA Khénifra", kind="sector_department"
-    )
+    s = StakeholderFactory(province=province_a, name="DPA Khénifra", kind="sector_department")
     client = client_for(users["agent_a"])
     add = reverse("provinces:contact_create", args=[province_a.code, s.pk])
     response = client.post(
@@ -240,9 +230,9 @@ def test_contacts_are_added_edited_and_removed_under_their_stakeholder(users, pr
 
 
 def test_contact_of_another_stakeholder_is_not_reachable_through_a_wrong_parent(users, province_a):
-    s1 = Stakeholder.objects.create(province=province_a, name="A", kind="association")
-    s2 = Stakeholder.objects.create(province=province_a, name="B", kind="association")
-    contact = Contact.objects.create(stakeholder=s1, name="X")
+    s1 = StakeholderFactory(province=province_a, name="A", kind="association")
+    s2 = StakeholderFactory(province=province_a, name="B", kind="association")
+    contact = ContactFactory(stakeholder=s1, name="X")
     url = reverse("provinces:contact_edit", args=[province_a.code, s2.pk, contact.pk])
     assert client_for(users["agent_a"]).get(url).status_code == 404
 
@@ -375,7 +365,7 @@ def page_text(response) -> str:
 
 @pytest.fixture
 def stakeholder(province_a):
-    return Stakeholder.objects.create(province=province_a, name="Coopérative", kind="cooperative")
+    return StakeholderFactory(province=province_a, name="Coopérative", kind="cooperative")
 
 
 @pytest.fixture
@@ -590,7 +580,7 @@ def test_the_service_refuses_a_record_without_a_page_whoever_calls_it(users, pro
 
 
 def test_the_service_refuses_a_record_of_another_province(users, province_a, province_b):
-    elsewhere = Stakeholder.objects.create(province=province_b, name="B", kind="association")
+    elsewhere = StakeholderFactory(province=province_b, name="B", kind="association")
     with pytest.raises(ValidationError) as refused:
         attachment_create(
             record=elsewhere,
@@ -744,14 +734,14 @@ def test_the_panel_is_refused_on_a_record_that_takes_no_attachments(users, provi
 
 
 def test_cannot_attach_to_a_record_of_another_province(users, province_a, province_b):
-    s = Stakeholder.objects.create(province=province_b, name="Coopérative", kind="cooperative")
+    s = StakeholderFactory(province=province_b, name="Coopérative", kind="cooperative")
     photo = SimpleUploadedFile("visite.png", png_bytes())
     response = client_for(users["agent_a"]).post(upload_url(province_a, s), {"file": photo})
     assert response.status_code == 404
 
 
 def test_stale_stakeholder_edit_is_refused(users, province_a):
-    s = Stakeholder.objects.create(province=province_a, name="Association", kind="association")
+    s = StakeholderFactory(province=province_a, name="Association", kind="association")
     s.name = "Association Amal"
     record_update(instance=s, expected_version=1, by=users["coord_a"])
     url = reverse("provinces:stakeholder_edit", args=[province_a.code, s.pk])

@@ -22,6 +22,7 @@ def many_recommendations(transactional_db):
     seed_demo()
     meeting = Meeting.objects.filter(committee__province__code="05.301").order_by("date").first()
     have = Recommendation.objects.filter(meeting__committee=meeting.committee).count()
+    # 50,000 rows in ten INSERTs, not through the services: the volume is the point here.
     Recommendation.objects.bulk_create(
         [
             Recommendation(meeting=meeting, text=f"Recommandation n° {i}", owner_name="DPA")

@@ -1,0 +1,512 @@
+"""factory_boy factories for every record the tests build, saved through the app's services.
+
+One style of setup: `MeetingFactory(province=province_a)` makes the committee if needed
+(`cpde.services.committee_ensure`), then the meeting through `meeting_create`, exactly as
+the pages do. A factory without a service of its own saves through
+`targa.core.records.record_create`: `full_clean()`, the model's `check_write()`, history
+with who wrote it. Every factory takes `by`, the user who writes; left out, it is a national
+administrator (the first one in the database, made if there is none). Many-to-many values
+are passed like fields (`FieldVisitFactory(communes=[...])`) and saved with the record.
+
+Parents come from SubFactories with sensible defaults, in province A (Khénifra) unless a
+`province` is given; a record's parents are written by the same `by`.
+"""
+
+import datetime
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from cpde import services as cpde_services
+from cpde.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Guest,
+    Meeting,
+    Question,
+    Questionnaire,
+    QuestionnaireResponse,
+    Recommendation,
+    RecommendationFollowUp,
+    RoadmapItem,
+    Training,
+)
+from provinces.access import forget_grants
+from provinces.demo import ensure_activity_categories
+from provinces.models import (
+    Activity,
+    ActivityCategory,
+    Attachment,
+    Contact,
+    ExecutionContract,
+    FieldVisit,
+    FollowUpAction,
+    FrameworkConvention,
+    Membership,
+    Objective,
+    Province,
+    ProvinceProgramme,
+    Role,
+    Stakeholder,
+)
+from targa.core import jobs
+from targa.core.models import Job, User
+from targa.core.records import record_create
+
+PROVINCE_A = "05.301"  # Khénifra
+PROVINCE_B = "02.251"  # Figuig
+PASSWORD = "correct-horse-battery-42"
+
+
+def days(n: int) -> datetime.date:
+    """Today plus n days (n < 0: in the past)."""
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def default_province() -> Province:
+    return Province.objects.get(code=PROVINCE_A)
+
+
+def national_admin() -> User:
+    """Who writes a record when the test does not say: the first national administrator."""
+    admin = (
+        User.objects.filter(memberships__role=Role.ADMIN, memberships__province__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    return admin or AdminFactory()
+
+
+def province_of(record) -> Province:
+    """The province a record belongs to, by its `province_path`."""
+    if isinstance(record, Province):
+        return record
+    value = record
+    for name in record.province_path.split("__"):
+        value = getattr(value, name)
+    return value
+
+
+def parent(factory_class, **fields) -> factory.SubFactory:
+    """A parent record, written by the same user as its child."""
+    return factory.SubFactory(factory_class, by=factory.SelfAttribute("..by"), **fields)
+
+
+def parent_in_province(factory_class, **fields) -> factory.SubFactory:
+    """A parent record in the child's `province` (a parameter: None is province A)."""
+    return parent(factory_class, province=factory.SelfAttribute("..province"), **fields)
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    """Saves through `record_create(instance=…, by=…, m2m=…)`; subclasses whose model has a
+    service of its own override `_save`."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True  # never a second, unrecorded save
+
+    by = factory.LazyFunction(national_admin)
+
+    @classmethod
+    def _split_m2m(cls, model_class, fields: dict) -> dict:
+        names = {f.name for f in model_class._meta.many_to_many}
+        return {name: fields.pop(name) for name in list(fields) if name in names}
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, **fields):
+        cls._split_m2m(model_class, fields)  # an unsaved record has no many-to-many values
+        return model_class(*args, **fields)
+
+    @classmethod
+    def _create(cls, model_class, *args, by, **fields):
+        m2m = cls._split_m2m(model_class, fields)
+        return cls._save(model_class(*args, **fields), by=by, m2m=m2m or None)
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        return record_create(instance=instance, by=by, m2m=m2m).instance
+
+
+# Users and their roles (targa.core, provinces) ---------------------------------------------
+
+
+class UserFactory(RecordFactory):
+    """A user saved as the user-management page saves one; `role` in each of `provinces`
+    (none: all provinces) through MembershipFactory. `by` defaults to no one, as for the
+    first users (createsuperuser, the demo seed)."""
+
+    class Meta:
+        model = User
+
+    by = None
+    username = factory.Sequence(lambda n: f"user.{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    first_name = factory.LazyAttribute(lambda o: o.username.split(".")[0].capitalize())
+    password = PASSWORD
+    role = None
+    provinces = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, by, password, role, provinces, **fields):
+        user = model_class(*args, **fields)
+        user.set_password(password)
+        user = record_create(instance=user, by=by).instance
+        if role:
+            for province in provinces or (None,):
+                MembershipFactory(user=user, province=province, role=role, by=by)
+        return user
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, password=PASSWORD, role=None, provinces=(), **kw):
+        user = model_class(*args, **kw)
+        user.set_password(password)
+        return user
+
+
+class AdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin.{n}")
+    role = Role.ADMIN
+
+
+class MembershipFactory(RecordFactory):
+    """A role in a province (`province=None`: in all provinces), as the user page adds one."""
+
+    class Meta:
+        model = Membership
+
+    user = parent(UserFactory)
+    province = factory.LazyFunction(default_province)
+    role = Role.FIELD_AGENT
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        membership = super()._save(instance, by=by, m2m=m2m)
+        forget_grants(membership.user)  # the user object a test holds sees its new role
+        return membership
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A background job started by `targa.core.jobs.job_start` (queued for a worker); the
+    other fields (`state`, `progress`, `error`…) are then set as the worker would leave
+    them, and `content` becomes its file. Jobs keep no history."""
+
+    class Meta:
+        model = Job
+
+    kind = "list_export"
+    label = "Export"
+    owner = factory.SubFactory(UserFactory)
+    params = factory.LazyFunction(dict)
+    scope_code = ""
+    content = None
+
+    @classmethod
+    def _create(cls, model_class, *, kind, label, owner, params, scope_code, content, **worker):
+        job = jobs.job_start(
+            kind=kind, label=label, owner=owner, params=params, scope_code=scope_code
+        )
+        if worker:
+            model_class.objects.filter(pk=job.pk).update(**worker)
+            job.refresh_from_db()
+        if content is not None:
+            job.file.save(job.filename or "export", ContentFile(content), save=True)
+        return job
+
+
+# The provincial programme and its records (provinces) --------------------------------------
+
+
+class ProvinceProgrammeFactory(RecordFactory):
+    class Meta:
+        model = ProvinceProgramme
+
+    province = factory.LazyFunction(default_province)
+    operator = "TARGA-AIDE"
+
+
+class StakeholderFactory(RecordFactory):
+    class Meta:
+        model = Stakeholder
+
+    province = factory.LazyFunction(default_province)
+    name = factory.Sequence(lambda n: f"Association {n}")
+    kind = Stakeholder.Kind.ASSOCIATION
+
+
+class ContactFactory(RecordFactory):
+    class Meta:
+        model = Contact
+
+    stakeholder = parent(StakeholderFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+
+
+class AttachmentFactory(RecordFactory):
+    """A file attached to `record` (a stakeholder unless said), as the upload view saves it."""
+
+    class Meta:
+        model = Attachment
+
+    record = parent(StakeholderFactory)
+    province = factory.LazyAttribute(lambda o: province_of(o.record))
+    title = "PV"
+    file = factory.django.FileField(filename="pv.pdf", data=b"%PDF-1.4 test")
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        instance.size = instance.file.size
+        return super()._save(instance, by=by, m2m=m2m)
+
+
+class FrameworkConventionFactory(RecordFactory):
+    class Meta:
+        model = FrameworkConvention
+
+    title = "Convention-cadre TARGA-AIDE"
+    parties = "Association TARGA-AIDE\nCoordination nationale de l'INDH"
+    signed_on = datetime.date(2021, 2, 5)
+    provinces = factory.LazyFunction(lambda: [default_province()])
+
+
+class ExecutionContractFactory(RecordFactory):
+    """A draft contract under a convention that covers its province; `in_progress=True`:
+    signed and running."""
+
+    class Meta:
+        model = ExecutionContract
+
+    class Params:
+        in_progress = factory.Trait(
+            signed_on=datetime.date(2021, 3, 15), status=ExecutionContract.Status.IN_PROGRESS
+        )
+
+    province = factory.LazyFunction(default_province)
+    convention = parent(
+        FrameworkConventionFactory,
+        provinces=factory.LazyAttribute(lambda o: [o.factory_parent.province]),
+    )
+    reference = factory.Sequence(lambda n: f"CSE-{n}")
+    start_on = datetime.date(2021, 4, 1)
+    duration_months = 12
+
+
+def activity_category(code: str = "training") -> ActivityCategory:
+    """A category of the data migration (loaded again if a browser test flushed them)."""
+    category = ActivityCategory.objects.filter(code=code).first()
+    if category is None:
+        ensure_activity_categories()
+        category = ActivityCategory.objects.get(code=code)
+    return category
+
+
+class ActivityFactory(RecordFactory):
+    class Meta:
+        model = Activity
+
+    province = factory.LazyFunction(default_province)
+    category = factory.LazyFunction(activity_category)
+    objective = Objective.SYNERGY
+    title = "Formation des membres du CPDE"
+    planned_start = datetime.date(2022, 1, 10)
+    planned_end = datetime.date(2022, 1, 14)
+
+
+class FieldVisitFactory(RecordFactory):
+    class Meta:
+        model = FieldVisit
+
+    province = factory.LazyFunction(default_province)
+    kind = FieldVisit.Kind.FIELD_VISIT
+    date = datetime.date(2022, 3, 1)
+    purpose = "Repérage"
+
+
+class FollowUpActionFactory(RecordFactory):
+    class Meta:
+        model = FollowUpAction
+
+    visit = parent(FieldVisitFactory)
+    description = "Envoyer la liste"
+
+
+# The CPDE (cpde) ---------------------------------------------------------------------------
+
+
+class CommitteeFactory(RecordFactory):
+    """The province's committee, through `committee_ensure` (one per province: an existing
+    one is returned)."""
+
+    class Meta:
+        model = Committee
+
+    province = None  # province A
+
+    @classmethod
+    def _create(cls, model_class, *, by, province):
+        return cpde_services.committee_ensure(province=province or default_province(), by=by)
+
+
+class CommitteeMemberFactory(RecordFactory):
+    class Meta:
+        model = CommitteeMember
+
+    class Params:
+        province = None
+
+    committee = parent_in_province(CommitteeFactory)
+    name = factory.Sequence(lambda n: f"Membre {n}")
+    sex = "F"
+
+
+class MeetingFactory(RecordFactory):
+    """A meeting and its `agenda` (titles, in order), through `meeting_create`."""
+
+    class Meta:
+        model = Meeting
+
+    class Params:
+        province = None
+
+    committee = parent_in_province(CommitteeFactory)
+    kind = Meeting.Kind.ORDINARY
+    date = factory.LazyFunction(lambda: days(-10))
+    agenda = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, by, agenda, **fields):
+        meeting = model_class(*args, **fields)
+        return cpde_services.meeting_create(meeting=meeting, agenda=list(agenda), by=by).instance
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, agenda=(), **fields):
+        return model_class(*args, **fields)
+
+
+class AgendaItemFactory(RecordFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = parent(MeetingFactory)
+    order = factory.LazyAttribute(lambda o: cpde_services.next_order(o.meeting.agenda_items))
+    title = "Point sur les recommandations"
+
+
+class GuestFactory(RecordFactory):
+    class Meta:
+        model = Guest
+
+    meeting = parent(MeetingFactory)
+    name = factory.Sequence(lambda n: f"Invité {n}")
+    sex = "M"
+
+
+class RecommendationFactory(RecordFactory):
+    class Meta:
+        model = Recommendation
+
+    class Params:
+        province = None
+
+    meeting = parent_in_province(MeetingFactory)
+    text = "Relancer la DPA."
+
+
+class RecommendationFollowUpFactory(RecordFactory):
+    """A note on a recommendation, through `recommendation_add_follow_up` (`by` needs the
+    right to change it)."""
+
+    class Meta:
+        model = RecommendationFollowUp
+
+    recommendation = parent(RecommendationFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    note = "Relance faite."
+    meeting = None
+
+    @classmethod
+    def _create(cls, model_class, *, by, **fields):
+        return cpde_services.recommendation_add_follow_up(by=by, **fields)
+
+
+class QuestionnaireFactory(RecordFactory):
+    """A national questionnaire unless a `province` is given."""
+
+    class Meta:
+        model = Questionnaire
+
+    title = "Besoins des membres"
+    province = None
+
+
+class QuestionFactory(RecordFactory):
+    """A question and its `choices` (French labels, in order), through `question_create`."""
+
+    class Meta:
+        model = Question
+
+    questionnaire = parent(QuestionnaireFactory)
+    order = factory.LazyAttribute(lambda o: cpde_services.next_order(o.questionnaire.questions))
+    text = factory.Sequence(lambda n: f"Question {n}")
+    kind = Question.Kind.SCALE
+    choices = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, by, choices, **fields):
+        lines = [cpde_services.ChoiceLine(label) for label in choices]
+        question = model_class(*args, **fields)
+        return cpde_services.question_create(question=question, choices=lines, by=by).instance
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, choices=(), **fields):
+        return model_class(*args, **fields)
+
+
+class QuestionnaireResponseFactory(RecordFactory):
+    """A member's response and its `answers` ({question id: value}), through
+    `response_create`."""
+
+    class Meta:
+        model = QuestionnaireResponse
+
+    class Params:
+        province = None
+
+    questionnaire = parent(QuestionnaireFactory)
+    committee = parent_in_province(CommitteeFactory)
+    member = parent(CommitteeMemberFactory, committee=factory.SelfAttribute("..committee"))
+    responded_on = factory.LazyFunction(timezone.localdate)
+    answers = factory.LazyFunction(dict)
+
+    @classmethod
+    def _create(cls, model_class, *args, by, answers, **fields):
+        response = model_class(*args, **fields)
+        return cpde_services.response_create(response=response, answers=answers, by=by).instance
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, answers=None, **fields):
+        return model_class(*args, **fields)
+
+
+class TrainingFactory(RecordFactory):
+    class Meta:
+        model = Training
+
+    class Params:
+        province = None
+
+    committee = parent_in_province(CommitteeFactory)
+    theme = "ValueLinks"
+    start_date = factory.LazyFunction(lambda: days(-5))
+
+
+class RoadmapItemFactory(RecordFactory):
+    class Meta:
+        model = RoadmapItem
+
+    class Params:
+        province = None
+
+    committee = parent_in_province(CommitteeFactory)
+    need = "Former au suivi"
