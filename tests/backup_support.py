@@ -52,17 +52,24 @@ def seed() -> None:
     from provinces.models import Stakeholder
     from provinces.territories import load_territories
     from targa.core.records import record_create, record_delete, record_update
-    from tests.cpde_support import days, meeting, member, recommendation
+    from tests.cpde_support import days
+    from tests.factories import CommitteeMemberFactory, MeetingFactory, RecommendationFactory
 
     load_territories()
     province, admin, coord = _users()
-    president = member(province, coord, "Fatima Zahra Alaoui", role="president")
-    member(province, coord, "Youssef Amrani", sex="M")
+    president = CommitteeMemberFactory(
+        province=province, by=coord, name="Fatima Zahra Alaoui", role="president"
+    )
+    CommitteeMemberFactory(province=province, by=coord, name="Youssef Amrani", sex="M")
     president.phone = "+212 600 000 000"
     record_update(instance=president, expected_version=president.version, by=coord)
-    held = meeting(province, coord, place="Siège de la Province")
-    first = recommendation(held, coord, text="Relancer la DPA.", due=days(20))
-    second = recommendation(held, coord, text="تنظيم ورشة مع التعاونيات", due=days(40))
+    held = MeetingFactory(province=province, by=coord, place="Siège de la Province")
+    first = RecommendationFactory(
+        meeting=held, by=coord, text="Relancer la DPA.", due_date=days(20)
+    )
+    second = RecommendationFactory(
+        meeting=held, by=coord, text="تنظيم ورشة مع التعاونيات", due_date=days(40)
+    )
     first = recommendation_update_status(
         recommendation=first,
         status=Recommendation.Status.IN_PROGRESS,

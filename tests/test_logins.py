@@ -11,7 +11,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from targa.core import lockout
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

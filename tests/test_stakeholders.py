@@ -1,5 +1,6 @@
 """Stakeholders, contacts and attachments: the first records built on the scoped-records kit."""
 
+import functools
 import html
 import io
 import random
@@ -255,6 +256,7 @@ def jpeg_bytes() -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache  # one file: Pillow stamps each PDF with the second it was made
 def pdf_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (16, 16), "white").save(buffer, "PDF")

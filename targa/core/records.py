@@ -97,7 +97,9 @@ def record_create(
         # Someone else's token (copied from another page, another province): not a resend of
         # this person's form, so their input is saved as a new record with a token of its own.
         instance.submission_id = submission_id if existing is None else uuid.uuid4()
-    instance.full_clean()
+    # The token's uniqueness is the database's to check (below): a copy of the same form
+    # saved a moment ago by another request is found there, not refused as a duplicate.
+    instance.full_clean(exclude=["submission_id"])
     if _checks_writes(instance):
         instance.check_write(by=by, before=None, m2m=m2m)
     instance._history_user = by
