@@ -63,7 +63,9 @@ def base_env(tmp_path: Path, database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO"))}
     return env | {
         "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(tmp_path / "media"),
+        # Not tmp_path/media: that is this process's MEDIA_ROOT (conftest), where a worker
+        # thread left running by another test could write.
+        "MEDIA_ROOT": str(tmp_path / "site" / "media"),
         "SECRET_KEY": "backup-tests-only-not-a-secret",
         "BACKUP_KEEP": "0",
     }
@@ -106,14 +108,14 @@ def test_postgresql_backup_restores_every_row_history_row_and_file(tmp_path):
 
         # Restored over the live database: a record added since and the deleted files.
         support(env, "more")
-        shutil.rmtree(tmp_path / "media")
+        shutil.rmtree(env["MEDIA_ROOT"])
         restored = run(env, "scripts/restore", str(archive), "--yes")
         assert "as in the archive" in restored.stdout
         assert snapshot(env) == before
 
         # Onto a new server: an empty database, no files.
         recreate()
-        shutil.rmtree(tmp_path / "media")
+        shutil.rmtree(env["MEDIA_ROOT"])
         tables = [*psql, "-At", "-c", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"]
         refused = run(env, "scripts/restore", str(archive), check=False)
         assert refused.returncode == 2 and "--yes" in refused.stderr
@@ -122,7 +124,7 @@ def test_postgresql_backup_restores_every_row_history_row_and_file(tmp_path):
         mismatch = run(other, "scripts/restore", str(archive), "--yes", check=False)
         assert mismatch.returncode == 1 and "holds a postgresql database" in mismatch.stderr
         assert not sqlite_target.exists()
-        assert run(env, *tables).stdout.strip() == "0" and not (tmp_path / "media").exists()
+        assert run(env, *tables).stdout.strip() == "0" and not Path(env["MEDIA_ROOT"]).exists()
 
         run(env, "scripts/restore", str(archive), "--yes")
         assert snapshot(env) == before
@@ -161,7 +163,7 @@ def test_sqlite_backup_is_consistent_while_the_app_writes_and_restores_everythin
 
     for path in tmp_path.glob("db.sqlite3*"):
         path.unlink()
-    shutil.rmtree(tmp_path / "media")
+    shutil.rmtree(env["MEDIA_ROOT"])
     refused = run(env, "scripts/restore", str(archive), check=False)
     assert refused.returncode == 2 and not db.exists()
     damaged = tmp_path / "damaged.tar"
@@ -173,7 +175,7 @@ def test_sqlite_backup_is_consistent_while_the_app_writes_and_restores_everythin
             copy.addfile(member, io.BytesIO(data))
     refused = run(env, "scripts/restore", str(damaged), "--yes", check=False)
     assert refused.returncode == 1 and "media.tar is damaged" in refused.stderr
-    assert not db.exists() and not (tmp_path / "media").exists()
+    assert not db.exists() and not Path(env["MEDIA_ROOT"]).exists()
 
     run(env, "scripts/restore", str(archive), "--yes")
     assert snapshot(env) == before
