@@ -157,3 +157,22 @@ def test_the_recipe_files_agree_with_each_other_and_the_settings():
     for unit in ("targa-web.service", "targa-worker@.service"):
         text = (DEPLOY / "systemd" / unit).read_text()
         assert f"ReadWritePaths={env['MEDIA_ROOT']}" in text
+
+
+def test_the_production_settings_pass_check_deploy(tmp_path):
+    """deploy/production.env.example, filled in: Django's deployment checks find nothing but
+    the HSTS preload list, which is a choice (deploy/README.md)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO"))}
+    env |= env_file() | {
+        "SECRET_KEY": "a-production-like-key-" + "x9Q2-" * 10,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [ROOT / ".venv/bin/python", "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r"\(security\.\w+\)", result.stderr + result.stdout) == ["(security.W021)"]
