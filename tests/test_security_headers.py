@@ -251,8 +251,13 @@ def test_csrf_failure_of_an_htmx_action_leaves_the_page_in_place(users, province
 
 
 def run_python(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """Run Python in a fresh process (no pytest: the settings apply production rules)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    """Run Python in a fresh process (no pytest: the settings apply production rules), without
+    what the test run itself sets (the browser tests allow async-unsafe calls)."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
