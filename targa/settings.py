@@ -15,12 +15,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Commands that read the code but sign nothing and serve no one: they run without a key
+# (a fresh clone, CI's `makemigrations --check`), unlike the web server and the worker.
+KEYLESS_COMMANDS = {"makemigrations", "check", "compilemessages", "makemessages", "help"}
+KEYLESS = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (
+    [name] for name in KEYLESS_COMMANDS
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or KEYLESS:
         SECRET_KEY = "insecure-key-for-local-development-and-tests-only"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
