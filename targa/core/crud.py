@@ -32,7 +32,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, resolve, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -548,16 +548,9 @@ class ScopedUpdateView(RefuseLockedMixin, ScopedObjectMixin, SafeUpdateMixin, Up
             create_url = reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
         except NoReverseMatch:
             create_url = None
-        conflict = EditConflict.deleted(deletion)
         ctx = self.get_context_data(
             form=form,
-            conflict_message=DELETED_MESSAGE
-            % {
-                "user": conflict.changed_by or gettext("someone"),
-                "time": formats.date_format(
-                    timezone.localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT"
-                ),
-            },
+            conflict_message=EditConflict.deleted(deletion).message(DELETED_MESSAGE),
             form_action=create_url,
             deleted=True,
         )

@@ -41,12 +41,13 @@ class EditConflict(Exception):
         conflict.changed_at = record.history_date if record is not None else None
         return conflict
 
-    def message(self) -> str:
-        """What the person whose save was refused reads, in their language."""
+    def message(self, template=None) -> str:
+        """What the person whose save was refused reads, in their language (`template`
+        names who and when; the conflict's own message by default)."""
         if self.changed_by is None and self.changed_at is None:
             return str(CONFLICT_MESSAGE_UNKNOWN)
         when = timezone.localtime(self.changed_at) if self.changed_at else None
-        return CONFLICT_MESSAGE % {
+        return (template or CONFLICT_MESSAGE) % {
             "user": self.changed_by or gettext("someone"),
             "time": formats.date_format(when, "SHORT_DATETIME_FORMAT") if when else "?",
         }
