@@ -29,7 +29,7 @@ from provinces.access import (
 from provinces.forms import ProgrammeCreateForm, ProgrammeForm
 from provinces.models import Commune, Province, ProvinceProgramme
 from provinces.services import programme_set_active
-from targa.core import registry
+from targa.core import crud, registry
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.records import EditConflict
 
@@ -104,6 +104,19 @@ class CommuneListView(ProvinceMixin, TemplateView):
         qs = selectors.communes_of(self.province, search=q, kind=kind)
         ctx["page_obj"] = Paginator(qs, 25).get_page(self.request.GET.get("page"))
         ctx.update(q=q, kind=kind, kinds=Commune.Kind.choices)
+        ctx.update(
+            crud.list_context(
+                Commune,
+                (
+                    crud.Col("name", _("Commune")),
+                    crud.Col("cercle", _("Cercle")),
+                    crud.Col("kind", _("Type")),
+                    crud.Col("population", _("Population"), numeric=True, nowrap=True),
+                    crud.Col("youth", _("Aged 15–34"), numeric=True, nowrap=True),
+                ),
+                card_fields=("kind", "population", "youth"),
+            )
+        )
         return ctx
 
 

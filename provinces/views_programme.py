@@ -33,6 +33,7 @@ from provinces.models import (
     ExecutionContract,
     FieldVisit,
     FollowUpAction,
+    FrameworkConvention,
 )
 from provinces.resources import (
     ActivityResource,
@@ -77,6 +78,14 @@ class ConventionListView(TemplateView):
             filter=filterset,
             q=q,
             can_manage=has_global_perm(self.request.user, Perm.MANAGE),
+            **crud.list_context(
+                FrameworkConvention,
+                (
+                    crud.Col("title", _("Title")),
+                    crud.Col("signed_on", _("Signature date")),
+                    crud.Col("provinces", _("Provinces covered")),
+                ),
+            ),
         )
         return ctx
 
@@ -148,6 +157,13 @@ class ContractListView(ContractMixin, crud.ScopedListView):
     search_fields = ("reference", "notes", "convention__title")
     resource_class = ContractResource
     ordering = ("-start_on", "reference")
+    columns = (
+        crud.Col("reference", _("Reference")),
+        crud.Col("status", _("Status")),
+        crud.Col("period", _("Period"), nowrap=True),
+        crud.Col("budget", _("Budget (MAD)"), nowrap=True, numeric=True),
+    )
+    card_fields = ("status", "period", "budget")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -196,6 +212,14 @@ class ActivityListView(ActivityMixin, crud.ScopedListView):
     search_fields = ("title", "deliverable", "responsible_name")
     resource_class = ActivityResource
     ordering = ("planned_start", "planned_end", "id")
+    columns = (
+        crud.Col("title", _("Activity")),
+        crud.Col("planned", _("Planned"), nowrap=True),
+        crud.Col("actual", _("Actual"), nowrap=True),
+        crud.Col("status", _("Status")),
+        crud.Col("responsible", _("Responsible")),
+    )
+    card_fields = ("status", "planned", "actual", "responsible")
 
     def rows_context(self, qs):
         return {**super().rows_context(qs), "counts": selectors.activity_counts(qs)}
@@ -254,6 +278,13 @@ class VisitListView(VisitMixin, crud.ScopedListView):
     search_fields = ("purpose", "findings", "people_met", "stakeholders__name")
     resource_class = FieldVisitResource
     ordering = ("-date", "-id")
+    columns = (
+        crud.Col("date", _("Date")),
+        crud.Col("purpose", _("Purpose")),
+        crud.Col("where", _("Where, whom")),
+        crud.Col("follow_up", _("Follow-up"), nowrap=True, numeric=True),
+    )
+    card_fields = ("follow_up", "purpose")
 
     def get_queryset(self):
         qs = super().get_queryset().with_action_counts()

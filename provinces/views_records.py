@@ -37,6 +37,13 @@ class StakeholderListView(StakeholderMixin, crud.ScopedListView):
     search_fields = ("name", "acronym", "contacts__name")
     resource_class = StakeholderResource
     ordering = ("name",)
+    columns = (
+        crud.Col("name", _("Name")),
+        crud.Col("kind", _("Type")),
+        crud.Col("communes", _("Communes covered")),
+        crud.Col("n_contacts", _("Contacts"), numeric=True),
+    )
+    card_fields = ("kind", "n_contacts")
 
     def get_queryset(self):
         return (

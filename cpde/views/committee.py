@@ -108,6 +108,14 @@ class MemberListView(MemberMixin, crud.ScopedListView):
     search_fields = ("name", "institution_name", "position", "institution__name")
     resource_class = MemberResource
     ordering = ("name", "id")
+    columns = (
+        crud.Col("name", _("Name")),
+        crud.Col("role", _("Role")),
+        crud.Col("institution", _("Institution")),
+        crud.Col("period", _("Period"), nowrap=True),
+        crud.Col("attended", _("Meetings attended"), numeric=True),
+    )
+    card_fields = ("role", "institution", "attended")
 
     def get_queryset(self):
         return selectors.members_with_attendance(

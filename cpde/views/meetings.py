@@ -39,6 +39,15 @@ class MeetingListView(MeetingMixin, crud.ScopedListView):
     search_fields = ("subject", "place", "minutes", "decisions")
     resource_class = MeetingResource
     ordering = ("-date", "-start_time", "-id")
+    columns = (
+        crud.Col("date", _("Date")),
+        crud.Col("kind", _("Type")),
+        crud.Col("subject", _("Subject")),
+        crud.Col("place", _("Place")),
+        crud.Col("n_present", _("Present"), numeric=True),
+        crud.Col("n_recommendations", _("Recommendations"), numeric=True),
+    )
+    card_fields = ("kind", "subject", "n_present", "n_recommendations")
 
     def get_queryset(self):
         return selectors.meetings_with_counts(super().get_queryset())

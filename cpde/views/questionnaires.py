@@ -57,6 +57,14 @@ class QuestionnaireListView(QuestionnaireMixin, crud.ScopedListView):
     search_fields = ("title", "title_ar")
     resource_class = QuestionnaireResource
     ordering = ("province", "-created_at", "-id")
+    columns = (
+        crud.Col("title", _("Title")),
+        crud.Col("scope", _("Scope")),
+        crud.Col("n_questions", _("Questions"), numeric=True),
+        crud.Col("n_responses", _("Responses here"), numeric=True),
+        crud.Col("results", ""),
+    )
+    card_fields = ("scope", "n_responses", "results")
 
     def get_queryset(self):
         return selectors.questionnaires_with_counts(self.base_queryset(), self.province)
@@ -263,6 +271,13 @@ class ResponseListView(ResponseMixin, crud.ScopedListView):
     filterset_class = ResponseFilter
     search_fields = ("member__name", "institution__name", "institution_name")
     ordering = ("-responded_on", "-id")
+    columns = (
+        crud.Col("respondent", _("Respondent")),
+        crud.Col("institution", _("Institution")),
+        crud.Col("responded_on", _("Answered on")),
+        crud.Col("n_answers", _("Answers"), numeric=True),
+    )
+    card_fields = ("responded_on", "institution", "n_answers")
 
     def get_queryset(self):
         return selectors.responses_of(self.parent, self.province)
