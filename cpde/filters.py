@@ -71,8 +71,13 @@ class MeetingFilter(ScopedFilterSet):
 
 
 class RecommendationFilter(ScopedFilterSet):
+    NOT_CLOSED = "not_closed"
+
     status = django_filters.ChoiceFilter(
-        choices=Recommendation.Status.choices, label=_("Status"), empty_label=_("All statuses")
+        choices=[(NOT_CLOSED, _("open or in progress")), *Recommendation.Status.choices],
+        label=_("Status"),
+        empty_label=_("All statuses"),
+        method="filter_status",
     )
     late = django_filters.ChoiceFilter(
         label=_("Late"),
@@ -91,10 +96,17 @@ class RecommendationFilter(ScopedFilterSet):
         empty_label=_("All meetings"),
     )
     due_before = _date(_("Due before"), "due_date", "lt")
+    # The meeting page links here for the open recommendations of the meetings before it.
+    issued_before = _date(_("Issued before"), "meeting__date", "lt")
 
     class Meta:
         model = Recommendation
         fields = ["status", "late", "owner", "meeting"]
+
+    def filter_status(self, qs, name, value):
+        if value == self.NOT_CLOSED:
+            return qs.still_open()
+        return qs.filter(status=value)
 
     def filter_late(self, qs, name, value):
         if value == "yes":
