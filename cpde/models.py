@@ -17,6 +17,7 @@ from django_fsm import FSMField
 from provinces.models import Attachable, Province, Sex, Stakeholder
 from targa.core.access import Perm
 from targa.core.models import TrackedModel
+from targa.core.ordering import urgency_order
 from targa.core.workflow import Comment, transition
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -321,6 +322,19 @@ class RecommendationQuerySet(models.QuerySet):
 
     def still_open(self):
         return self.exclude(status__in=Recommendation.CLOSED)
+
+    def by_urgency(self, today: datetime.date | None = None):
+        """Late ones first (the oldest due date first, `overdue_condition`), then open ones
+        by due date, then done ones (the latest done first), dropped ones last."""
+        return self.order_by(
+            *urgency_order(
+                late=overdue_condition(today),
+                open=~Q(status__in=Recommendation.CLOSED),
+                due="due_date",
+                closed_on="done_on",
+                last=Q(status=Recommendation.Status.DROPPED),
+            )
+        )
 
 
 class Recommendation(TrackedModel):
@@ -885,6 +899,22 @@ class TrainingParticipant(TrackedModel):
         return f"{self.training.get_absolute_url()}#participants"
 
 
+class RoadmapItemQuerySet(models.QuerySet):
+    def by_urgency(self):
+        """Planned and in-progress items by target date (undated last), then done ones (the
+        latest changed first), dropped ones last. The roadmap has no rule for "late": an
+        open item whose target date has passed simply comes first."""
+        return self.order_by(
+            *urgency_order(
+                late=None,
+                open=Q(status__in=[RoadmapItem.Status.PLANNED, RoadmapItem.Status.IN_PROGRESS]),
+                due="target_date",
+                closed_on="updated_at",
+                last=Q(status=RoadmapItem.Status.DROPPED),
+            )
+        )
+
+
 class RoadmapItem(TrackedModel):
     """A line of the committee's capacity-building roadmap: a need found and what answers it."""
 
@@ -925,6 +955,8 @@ class RoadmapItem(TrackedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = RoadmapItemQuerySet.as_manager()
 
     province_path = "committee__province"
     _history_m2m_fields = ["trainings"]

@@ -21,6 +21,7 @@ from targa.core import uploads
 from targa.core.access import Perm
 from targa.core.files import TransactionalFileField
 from targa.core.models import TrackedModel
+from targa.core.ordering import urgency_order
 from targa.core.workflow import Comment, transition
 
 
@@ -732,6 +733,27 @@ class ActivityQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+    def by_urgency(self, today: datetime.date | None = None, *first) -> "ActivityQuerySet":
+        """Ordered by `first` (e.g. "objective"), then late ones first (the most overdue
+        first: the missed planned end, or the missed start of one not begun), then open ones
+        by planned end, then done ones (the latest finished first), cancelled ones last.
+        Late is `activity_late_q`, the one rule."""
+        today = today or timezone.localdate()
+        open_statuses = [Activity.Status.PLANNED, Activity.Status.IN_PROGRESS]
+        missed = models.Case(
+            models.When(planned_end__lt=today, then=models.F("planned_end")),
+            default=models.F("planned_start"),
+        )
+        terms = urgency_order(
+            late=activity_late_q(today),
+            open=models.Q(status__in=open_statuses),
+            missed=missed,
+            due="planned_end",
+            closed_on="actual_end",
+            last=models.Q(status=Activity.Status.CANCELLED),
+        )
+        return self.order_by(*first, *terms)
 
     def in_year(self, year: int) -> "ActivityQuerySet":
         """Activities whose planned or actual period touches `year`."""

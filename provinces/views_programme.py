@@ -195,7 +195,9 @@ class ActivityListView(ActivityMixin, crud.ScopedListView):
     filterset_class = ActivityFilter
     search_fields = ("title", "deliverable", "responsible_name")
     resource_class = ActivityResource
-    ordering = ("planned_start", "planned_end", "id")
+
+    def order(self, qs):
+        return qs.by_urgency(timezone.localdate())  # what is late first (issue 8)
 
     def rows_context(self, qs):
         return {**super().rows_context(qs), "counts": selectors.activity_counts(qs)}
@@ -205,7 +207,10 @@ class ActivityGanttView(ActivityListView):
     """The same filtered activities as the list, drawn as a Gantt chart (all of them)."""
 
     template_name = "provinces/activity_gantt.html"
-    ordering = ("objective", "planned_start", "planned_end", "id")
+
+    def order(self, qs):
+        # Grouped by objective (the chart's groups), what is late first in each.
+        return qs.by_urgency(timezone.localdate(), "objective")
 
     def rows_context(self, qs):
         year = self.filter_value("year")  # one of the filter's years, or None

@@ -37,7 +37,9 @@ class RecommendationListView(RecommendationMixin, crud.ScopedListView):
     filterset_class = RecommendationFilter
     search_fields = ("text", "owner_name", "owner__name", "owner__acronym")
     resource_class = RecommendationResource
-    ordering = ("due_date", "meeting__date", "id")
+
+    def order(self, qs):
+        return qs.by_urgency()  # late first, then open by due date, then closed
 
     def get_queryset(self):
         return super().get_queryset().with_overdue().select_related("meeting", "owner")

@@ -124,7 +124,9 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
     filterset_class = RoadmapFilter
     search_fields = ("need", "notes", "trainings__theme")
     resource_class = RoadmapItemResource
-    ordering = ("target_date", "id")
+
+    def order(self, qs):
+        return qs.by_urgency()  # open items by target date first, then closed ones
 
     def get_queryset(self):
         return super().get_queryset().select_related("question").prefetch_related("trainings")

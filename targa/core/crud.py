@@ -239,7 +239,7 @@ class ScopedListView(ScopedMixin, TemplateView):
     search_fields: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()  # attribute names shown in the generic table
     resource_class = None  # django-import-export resource for the export
-    ordering: tuple[str, ...] = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)  # the default order; `order()` may compute one
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self) -> QuerySet:
@@ -270,7 +270,11 @@ class ScopedListView(ScopedMixin, TemplateView):
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
-        return qs.order_by(*self.ordering), filterset, q
+        return self.order(qs), filterset, q
+
+    def order(self, qs: QuerySet) -> QuerySet:
+        """The rows in the list's default order (a list may compute it, e.g. late first)."""
+        return qs.order_by(*self.ordering)
 
     def _filterset(self, data, qs):
         return self.filterset_class(
