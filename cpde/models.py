@@ -17,7 +17,7 @@ from django_fsm import FSMField
 from provinces.models import Attachable, Province, Sex, Stakeholder
 from targa.core.access import Perm
 from targa.core.models import TrackedModel
-from targa.core.ordering import urgency_order
+from targa.core.ordering import Natural, urgency_order
 from targa.core.workflow import Comment, transition
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -125,7 +125,7 @@ class CommitteeMember(TrackedModel):
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
-        ordering = ["name", "id"]
+        ordering = [Natural("name"), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -290,7 +290,7 @@ class Guest(TrackedModel):
     class Meta:
         verbose_name = _("guest")
         verbose_name_plural = _("guests")
-        ordering = ["name", "id"]
+        ordering = [Natural("name"), "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -625,6 +625,7 @@ class Question(TrackedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     section = models.CharField(_("section"), max_length=120, blank=True)
+    section_ar = models.CharField(_("section (Arabic)"), max_length=120, blank=True)
     text = models.CharField(_("question"), max_length=300)
     text_ar = models.CharField(_("question (Arabic)"), max_length=300, blank=True)
     kind = models.CharField(_("type of answer"), max_length=10, choices=Kind.choices)
@@ -648,6 +649,11 @@ class Question(TrackedModel):
     @property
     def label(self) -> str:
         return self.text_ar if _in_arabic() and self.text_ar else self.text
+
+    @property
+    def section_label(self) -> str:
+        """The section's heading in the page's language (French when it has no Arabic)."""
+        return self.section_ar if _in_arabic() and self.section_ar else self.section
 
     @property
     def has_choices(self) -> bool:

@@ -21,7 +21,7 @@ from targa.core import uploads
 from targa.core.access import Perm
 from targa.core.files import TransactionalFileField
 from targa.core.models import TrackedModel
-from targa.core.ordering import urgency_order
+from targa.core.ordering import Natural, urgency_order
 from targa.core.workflow import Comment, transition
 
 
@@ -300,7 +300,7 @@ class Stakeholder(Attachable, TrackedModel):
     class Meta:
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
-        ordering = ["name"]
+        ordering = [Natural("name"), "id"]  # "Délégation" before "Division"
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "name"],
@@ -354,7 +354,7 @@ class Contact(TrackedModel):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["name"]
+        ordering = [Natural("name"), "id"]
 
     def __str__(self) -> str:
         return self.name

@@ -42,6 +42,7 @@ from provinces.resources import (
 )
 from targa.core import crud
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 # Framework conventions: national reference data.
@@ -108,7 +109,7 @@ class ConventionDetailView(ConventionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["provinces"] = self.object.provinces.order_by("name_fr")
+        ctx["provinces"] = self.object.provinces.order_by(NaturalName())
         ctx["contracts"] = selectors.contracts_of_convention(self.object, self.request.user)
         ctx["can_manage"] = has_global_perm(self.request.user, Perm.MANAGE)
         return ctx

@@ -23,6 +23,7 @@ from provinces.models import (
 )
 from provinces.resources import StakeholderResource
 from targa.core import crud
+from targa.core.ordering import Natural
 from targa.core.records import record_delete
 
 
@@ -36,7 +37,7 @@ class StakeholderListView(StakeholderMixin, crud.ScopedListView):
     filterset_class = StakeholderFilter
     search_fields = ("name", "acronym", "contacts__name")
     resource_class = StakeholderResource
-    ordering = ("name",)
+    ordering = (Natural("name"), "id")
 
     def get_queryset(self):
         return (

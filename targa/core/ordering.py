@@ -94,3 +94,18 @@ class Natural(Func):
             return compiler.compile(self.source_expressions[0])
         extra_context["collation"] = connection.ops.quote_name(name)
         return super().as_sql(compiler, connection, **extra_context)
+
+
+class NaturalName(Natural):
+    """A name kept in two columns (`name_fr`, `name_ar`), ordered by the one the page shows:
+    Arabic on Arabic pages, French otherwise, in dictionary order (see `Natural`). The
+    column is chosen when the query is written, so a list built once (a filter's choices)
+    follows each request's language."""
+
+    def __init__(self, french: str = "name_fr", arabic: str = "name_ar", **extra):
+        super().__init__(F(french), F(arabic), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        french, arabic = self.source_expressions
+        chosen = arabic if (get_language() or "").startswith("ar") else french
+        return Natural(chosen).as_sql(compiler, connection, **extra_context)
