@@ -263,8 +263,8 @@ class CloseForm(_FollowUpBase):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
-            (Recommendation.Status.DONE, _("done")),
-            (Recommendation.Status.DROPPED, _("dropped")),
+            (Recommendation.Status.DONE, Recommendation.Status.DONE.label),
+            (Recommendation.Status.DROPPED, Recommendation.Status.DROPPED.label),
         ],
         widget=radios(),
     )

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -120,6 +120,7 @@ class CommitteeMember(TrackedModel):
 
     objects = CommitteeMemberQuerySet.as_manager()
 
+    add_label = _("New committee member")
     province_path = "committee__province"
 
     class Meta:
@@ -187,6 +188,7 @@ class Meeting(Attachable, TrackedModel):
     )
     decisions = models.TextField(_("decisions"), blank=True)
 
+    add_label = _("New meeting")
     province_path = "committee__province"
 
     class Meta:
@@ -219,6 +221,7 @@ class AgendaItem(TrackedModel):
     title = models.CharField(_("item"), max_length=255)
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New agenda item")
     province_path = "meeting__committee__province"
     delete_perm = "change"  # who prepares the agenda also removes a point
 
@@ -284,6 +287,7 @@ class Guest(TrackedModel):
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
 
+    add_label = _("New guest")
     province_path = "meeting__committee__province"
     delete_perm = "change"
 
@@ -345,10 +349,10 @@ class Recommendation(TrackedModel):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        DROPPED = "dropped", _("dropped")
+        OPEN = "open", pgettext_lazy("recommendation status", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("recommendation status", "in progress")
+        DONE = "done", pgettext_lazy("recommendation status", "done")
+        DROPPED = "dropped", pgettext_lazy("recommendation status", "dropped")
 
     CLOSED = (Status.DONE, Status.DROPPED)
 
@@ -426,6 +430,7 @@ class Recommendation(TrackedModel):
     def resume(self):
         self.done_on, self.dropped_reason = None, ""
 
+    add_label = _("New recommendation")
     province_path = "meeting__committee__province"
 
     class Meta:
@@ -574,6 +579,7 @@ class Questionnaire(TrackedModel):
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for answers"), default=True)
 
+    add_label = _("New questionnaire")
     province_path = "province"
     change_perm = "validate"  # coordinators (their own), administrators (national ones)
 
@@ -630,6 +636,7 @@ class Question(TrackedModel):
     text_ar = models.CharField(_("question (Arabic)"), max_length=300, blank=True)
     kind = models.CharField(_("type of answer"), max_length=10, choices=Kind.choices)
 
+    add_label = _("New question")
     province_path = "questionnaire__province"
     change_perm = "validate"  # who manages the questionnaire
 
@@ -725,6 +732,7 @@ class QuestionnaireResponse(TrackedModel):
     institution_name = models.CharField(_("institution (free text)"), max_length=200, blank=True)
     responded_on = models.DateField(_("answered on"), default=_today)
 
+    add_label = _("New response")
     province_path = "committee__province"
 
     class Meta:
@@ -833,6 +841,7 @@ class Training(Attachable, TrackedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New training")
     province_path = "committee__province"
     _history_m2m_fields = ["needs"]
 
@@ -930,10 +939,10 @@ class RoadmapItem(TrackedModel):
         LOW = "low", _("low")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        DROPPED = "dropped", _("dropped")
+        PLANNED = "planned", pgettext_lazy("roadmap status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("roadmap status", "in progress")
+        DONE = "done", pgettext_lazy("roadmap status", "done")
+        DROPPED = "dropped", pgettext_lazy("roadmap status", "dropped")
 
     committee = models.ForeignKey(
         Committee,
@@ -964,6 +973,7 @@ class RoadmapItem(TrackedModel):
 
     objects = RoadmapItemQuerySet.as_manager()
 
+    add_label = _("New roadmap item")
     province_path = "committee__province"
     _history_m2m_fields = ["trainings"]
 

@@ -350,7 +350,7 @@ class FollowUpStatusView(FollowUpMixin, crud.ScopedObjectMixin, View):
 
 class FollowUpCompleteView(FollowUpStatusView):
     service = staticmethod(services.follow_up_action_complete)
-    success_message = _("Action marked done.")
+    success_message = _("Action marked done. If this was a mistake, reopen it on its line.")
 
 
 class FollowUpReopenView(FollowUpStatusView):

@@ -123,6 +123,16 @@ class ScopedFilterSet(django_filters.FilterSet):
                 f.queryset = in_province(queryset, province)
 
 
+def add_label(model) -> str:
+    """What the button and the form that create a `model` say: the model's own `add_label`
+    ("New meeting": "Nouvelle réunion", the adjective agreeing with its noun), else a
+    wording that agrees with any noun."""
+    label = getattr(model, "add_label", None)
+    if label:
+        return str(label)
+    return gettext("New %(what)s") % {"what": model._meta.verbose_name}
+
+
 class ScopedMixin:
     """Loads `self.province` (and `self.parent`) through the access layer and checks the perm.
 
@@ -197,6 +207,7 @@ class ScopedMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
+            add_label=add_label(self.model),
             province=self.province,
             perms_here=self.perms_here,
             can_change=Perm.CHANGE in self.perms_here,
