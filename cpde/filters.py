@@ -16,6 +16,7 @@ from cpde.models import (
 )
 from provinces.models import Sex, Stakeholder
 from targa.core.crud import ScopedFilterSet
+from targa.core.ordering import Natural
 
 
 def _date(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
@@ -41,7 +42,7 @@ class MemberFilter(ScopedFilterSet):
     )
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"), empty_label=_("All"))
     institution = django_filters.ModelChoiceFilter(
-        queryset=Stakeholder.objects.order_by("name"),
+        queryset=Stakeholder.objects.order_by(Natural("name")),
         label=_("Institution"),
         empty_label=_("All institutions"),
     )
@@ -86,7 +87,7 @@ class RecommendationFilter(ScopedFilterSet):
         method="filter_late",
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Stakeholder.objects.order_by("name"),
+        queryset=Stakeholder.objects.order_by(Natural("name")),
         label=_("Responsible institution"),
         empty_label=_("All institutions"),
     )

@@ -37,7 +37,8 @@ from cpde.models import (
     current_member_condition,
 )
 from provinces.models import Province, Sex
-from targa.core.selectors import count_per
+from targa.core.ordering import Natural, natural_key
+from targa.core.selectors import count_per, rounded_percent, whole_percentages
 
 
 def committee_of(province: Province) -> Committee | None:
@@ -106,7 +107,7 @@ def committee_overview(committee: Committee) -> dict:
     role_order = list(CommitteeMember.Role.values)
     members = sorted(
         CommitteeMember.objects.filter(committee=committee).current().select_related("institution"),
-        key=lambda m: (role_order.index(m.role), m.name),
+        key=lambda m: (role_order.index(m.role), natural_key(m.name)),
     )
     today = timezone.localdate()
     meetings = Meeting.objects.filter(committee=committee)
@@ -146,7 +147,7 @@ def attendance_sheet(meeting: Meeting) -> list[CommitteeMember]:
             status=Subquery(recorded.values("status")[:1]),
             attendance_version=Subquery(recorded.values("version")[:1]),
         )
-        .order_by("name", "id")
+        .order_by(Natural("name"), "id")
     )
 
 
@@ -313,7 +314,8 @@ def recommendation_detail(qs: QuerySet) -> QuerySet:
 class Bar:
     label: str
     count: int
-    share: float  # percent of the question's respondents, 0–100
+    share: float  # percent of the question's respondents, 0–100 (the bar's length)
+    percent: int = 0  # the share as written: whole percents that add up (whole_percentages)
 
     @property
     def rest(self) -> float:
@@ -401,7 +403,16 @@ def questionnaire_results(
             for choice in question.choices.all():
                 n = per_choice.get(choice.pk, 0)
                 result.bars.append(Bar(choice.label, n, _share(n, result.answered)))
-        else:
+        if question.kind == Question.Kind.MULTIPLE:
+            # Several choices each: the shares need not add up to 100.
+            for bar in result.bars:
+                bar.percent = rounded_percent(bar.count, result.answered)
+        elif result.bars:
+            # One score or choice each: the written shares add up to 100 %.
+            percents = whole_percentages([b.count for b in result.bars], result.answered)
+            for bar, percent in zip(result.bars, percents, strict=True):
+                bar.percent = percent
+        if question.kind == Question.Kind.TEXT:
             result.texts = texts.get(question.pk, [])
         results.append(result)
     return n_responses, results
@@ -458,7 +469,7 @@ def training_sheet(training: Training) -> tuple[list[CommitteeMember], dict]:
     members = CommitteeMember.objects.filter(committee_id=training.committee_id).filter(
         current_member_condition(training.start_date) | Q(pk__in=list(lines))
     )
-    return list(members.select_related("institution").order_by("name", "id")), lines
+    return list(members.select_related("institution").order_by(Natural("name"), "id")), lines
 
 
 def questionnaires_with_counts(qs: QuerySet, province: Province) -> QuerySet:

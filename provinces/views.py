@@ -31,6 +31,7 @@ from provinces.models import Commune, Province, ProvinceProgramme
 from provinces.services import programme_set_active
 from targa.core import crud, registry
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 
@@ -241,7 +242,7 @@ class SwitchProvinceView(View):
 
 
 def my_province_redirect(request):
-    provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
+    provinces = list(provinces_for_user(request.user).order_by(NaturalName())[:100])
     province = selectors.pick_current(provinces, request.session)
     if province is None:
         return redirect("home")

@@ -28,6 +28,7 @@ from provinces.access import Perm, has_global_perm, provinces_for_user
 from provinces.selectors import pick_current
 from targa.core import crud
 from targa.core.editing import form_invalid_with
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 
@@ -152,7 +153,7 @@ class QuestionnaireGotoView(View):
     """A national questionnaire's address without a province: open it in the user's own."""
 
     def get(self, request, pk):
-        provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
+        provinces = list(provinces_for_user(request.user).order_by(NaturalName())[:100])
         province = pick_current(provinces, request.session)
         questionnaire = get_object_or_404(Questionnaire, pk=pk, province__isnull=True)
         if province is None:

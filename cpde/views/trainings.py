@@ -132,7 +132,6 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
     filterset_class = RoadmapFilter
     search_fields = ("need", "notes", "trainings__theme")
     resource_class = RoadmapItemResource
-    ordering = ("target_date", "id")
     columns = (
         crud.Col("need", _("Need found")),
         crud.Col("priority", _("Priority")),
@@ -141,6 +140,9 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
         crud.Col("status", _("Status")),
     )
     card_fields = ("status", "target_date", "priority")
+
+    def order(self, qs):
+        return qs.by_urgency()  # open items by target date first, then closed ones
 
     def get_queryset(self):
         return super().get_queryset().select_related("question").prefetch_related("trainings")

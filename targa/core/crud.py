@@ -244,6 +244,16 @@ class ScopedFilterSet(django_filters.FilterSet):
                 f.queryset = in_province(queryset, province)
 
 
+def add_label(model) -> str:
+    """What the button and the form that create a `model` say: the model's own `add_label`
+    ("New meeting": "Nouvelle réunion", the adjective agreeing with its noun), else a
+    wording that agrees with any noun."""
+    label = getattr(model, "add_label", None)
+    if label:
+        return str(label)
+    return gettext("New %(what)s") % {"what": model._meta.verbose_name}
+
+
 class ScopedMixin:
     """Loads `self.province` (and `self.parent`) through the access layer and checks the perm.
 
@@ -318,6 +328,7 @@ class ScopedMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
+            add_label=add_label(self.model),
             province=self.province,
             perms_here=self.perms_here,
             can_change=Perm.CHANGE in self.perms_here,
@@ -366,7 +377,7 @@ class ScopedListView(ScopedMixin, TemplateView):
     # responsible); None: found from the model (see `list_columns`).
     card_fields: tuple[str, ...] | None = None
     resource_class = None  # django-import-export resource for the export
-    ordering: tuple[str, ...] = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)  # the default order; `order()` may compute one
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self) -> QuerySet:
@@ -399,7 +410,11 @@ class ScopedListView(ScopedMixin, TemplateView):
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
-        return qs.order_by(*self.ordering), filterset, q
+        return self.order(qs), filterset, q
+
+    def order(self, qs: QuerySet) -> QuerySet:
+        """The rows in the list's default order (a list may compute it, e.g. late first)."""
+        return qs.order_by(*self.ordering)
 
     def _filterset(self, data, qs):
         return self.filterset_class(

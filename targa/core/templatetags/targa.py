@@ -1,18 +1,67 @@
 """Template helpers: Bootstrap classes on widgets, query strings for pagination, the cells of
-record lists (tables at a desk, cards on a phone), and the blocks the apps contribute (the
-province menu, the province page's cards)."""
+record lists (tables at a desk, cards on a phone), the blocks the apps contribute (the province
+menu, the province page's cards), and the isolation of what people typed, so that French
+inside an Arabic page (or the reverse) keeps its order."""
 
+import re
 from dataclasses import dataclass
 
 from django import forms, template
+from django.db import models
 from django.template.base import token_kwargs
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from targa.core import registry
 
 register = template.Library()
+
+# Values that read left to right whatever the page: phone numbers, figures, codes, dates in
+# digits (no letter at all), e-mail and web addresses.
+_NO_LETTERS = re.compile(r"^[\d\s+().,;:/\\\-–—'’%°#*=×]+$")
+_ADDRESS = re.compile(r"^[^\s@]+@[^\s@]+$|^(https?://|www\.)\S+$", re.IGNORECASE)
+_LTR_FIELDS = (
+    models.EmailField,
+    models.URLField,
+    models.IntegerField,
+    models.DecimalField,
+    models.FloatField,
+    models.SlugField,
+    models.UUIDField,
+)
+_LTR_NAMES = ("phone", "email", "code", "reference", "website", "url")
+
+
+def reads_left_to_right(text: str) -> bool:
+    return bool(_NO_LETTERS.match(text) or _ADDRESS.match(text))
+
+
+def isolate(value, *, ltr: bool | None = None) -> SafeString | str:
+    """`value` (escaped) in a `<bdi>`: its direction is its own first letter's, and it does
+    not reorder what stands around it. `ltr` forces left to right (None: phone numbers,
+    figures and addresses are, the rest follows its letters). An empty value, or the "—"
+    of an empty field, stays as it is."""
+    text = "" if value is None else str(value)
+    if text.strip() in ("", "—"):
+        return text
+    if ltr is None:
+        ltr = reads_left_to_right(text.strip())
+    if ltr:
+        return format_html('<bdi dir="ltr">{}</bdi>', text)
+    return format_html("<bdi>{}</bdi>", text)
+
+
+@register.filter
+def bidi(value):
+    """What a person typed, isolated: {{ meeting.place|bidi }} (see `isolate`)."""
+    return isolate(value)
+
+
+@register.filter
+def ltr(value):
+    """A value that always reads left to right (a phone number, a figure with its unit)."""
+    return isolate(value, ltr=True)
 
 
 @register.filter
@@ -54,10 +103,20 @@ def query(context, **kwargs):
 
 @register.filter
 def field_value(obj, name):
-    """A record's field shown for people (see targa.core.editing.display_value)."""
+    """A record's field shown for people (see targa.core.editing.display_value), isolated:
+    left to right for phone numbers, e-mails, codes and figures, else in its own direction."""
     from targa.core.editing import display_value
 
-    return display_value(obj, name)
+    try:
+        f = obj._meta.get_field(name)
+    except Exception:  # a property
+        f = None
+    forced = None
+    if (f is not None and isinstance(f, _LTR_FIELDS) and not f.choices) or any(
+        part in name for part in _LTR_NAMES
+    ):
+        forced = True
+    return isolate(display_value(obj, name), ltr=forced)
 
 
 @register.filter
