@@ -11,6 +11,7 @@ class CpdeConfig(AppConfig):
 
     def contributions(self):
         from cpde import selectors
+        from targa.core.choices import ChoiceSource
         from targa.core.exporters import ListsWorkbook, Sheet
         from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
 
@@ -35,6 +36,17 @@ class CpdeConfig(AppConfig):
                 ),
             ),
             demo="cpde.demo.seed",
+            # Records that grow with the years: picked by typing, not from a select.
+            choice_sources=(
+                ChoiceSource(
+                    "meetings", "cpde.Meeting", matcher="cpde.selectors.meetings_matching"
+                ),
+                ChoiceSource(
+                    "members",
+                    "cpde.CommitteeMember",
+                    search=("name", "institution_name", "position"),
+                ),
+            ),
             menu=(
                 MenuEntry(_("CPDE"), "cpde:committee", "people", 40),
                 MenuEntry(_("CPDE meetings"), "cpde:meeting_list", "calendar-event", 41),

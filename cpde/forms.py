@@ -23,6 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
+from targa.core.choices import use_search_fields
 from targa.core.editing import SafeModelForm, ScopedForm, SheetForm, date_input
 
 
@@ -226,6 +227,7 @@ class _FollowUpBase(forms.Form):
             committee_id=recommendation.meeting.committee_id,
             date__gte=recommendation.meeting.date,
         ).order_by("-date")
+        use_search_fields(self, recommendation.meeting.committee.province)
 
 
 class FollowUpForm(_FollowUpBase):
