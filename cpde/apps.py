@@ -39,7 +39,10 @@ class CpdeConfig(AppConfig):
             # Records that grow with the years: picked by typing, not from a select.
             choice_sources=(
                 ChoiceSource(
-                    "meetings", "cpde.Meeting", matcher="cpde.selectors.meetings_matching"
+                    "meetings",
+                    "cpde.Meeting",
+                    matcher="cpde.selectors.meetings_matching",
+                    filters=("date__gte",),
                 ),
                 ChoiceSource(
                     "members",

@@ -228,6 +228,8 @@ class _FollowUpBase(forms.Form):
             date__gte=recommendation.meeting.date,
         ).order_by("-date")
         use_search_fields(self, recommendation.meeting.committee.province)
+        # Its follow-up is discussed at the meeting that recommended it or a later one.
+        self.fields["meeting"].narrow_suggestions(date__gte=recommendation.meeting.date)
 
 
 class FollowUpForm(_FollowUpBase):
@@ -304,6 +306,7 @@ class FollowUpEditForm(ScopedForm):
         self.fields["meeting"].queryset = self.fields["meeting"].queryset.filter(
             committee_id=rec.meeting.committee_id, date__gte=rec.meeting.date
         )
+        self.fields["meeting"].narrow_suggestions(date__gte=rec.meeting.date)
 
 
 class QuestionnaireForm(ScopedForm):

@@ -296,3 +296,20 @@ def test_a_youth_platform_takes_an_association_only(users, province_a):
     )
     assert response.status_code == 200
     assert "managing_association" in response.context["form"].errors
+
+
+def test_a_follow_up_suggests_the_recommending_meeting_and_later_ones_only(users, province_a):
+    earlier = MeetingFactory(province=province_a, date=days(-60))
+    meeting = MeetingFactory(province=province_a, date=days(-30))
+    later = MeetingFactory(province=province_a, date=days(-5))
+    rec = RecommendationFactory(meeting=meeting)
+    client = client_for(users["agent_a"])
+    page = client.get(rec.get_absolute_url()).content.decode()
+    url = re.search(r'name="meeting"[^>]*hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f"date__gte={meeting.date.isoformat()}" in url
+    rows = client.get(f"{url}&meeting=&format=json").json()["results"]
+    assert {r["id"] for r in rows} == {meeting.pk, later.pk}
+    assert earlier.pk not in {r["id"] for r in rows}
+    # A value that is not a date narrows nothing (and breaks nothing).
+    rows = client.get(suggest_url(province_a, "meetings"), {"date__gte": "x", "format": "json"})
+    assert {r["id"] for r in rows.json()["results"]} == {earlier.pk, meeting.pk, later.pk}

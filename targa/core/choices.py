@@ -56,8 +56,10 @@ class ChoiceSource:
 
     `search` names the fields each typed word is looked for in; or `matcher`, the dotted path
     of `matcher(queryset, text) -> queryset`, reads the text its own way (dates of meetings).
-    `narrow` holds lookups every choice meets (only associations…). The `default` source of a
-    model serves every choice field that points at it; others are asked for by name
+    `narrow` holds lookups every choice meets (only associations…); `filters`, lookups a
+    field may add to its suggestions' URL to offer what its own queryset accepts (meetings
+    since a date: `SearchChoiceField.narrow_suggestions`). The `default` source of a model
+    serves every choice field that points at it; others are asked for by name
     (`SearchChoiceField.use_source`).
     """
 
@@ -66,6 +68,7 @@ class ChoiceSource:
     search: tuple[str, ...] = ()
     matcher: str = ""
     narrow: tuple[tuple[str, object], ...] = ()
+    filters: tuple[str, ...] = ()
     default: bool = True
 
     def get_model(self) -> type[Model]:
@@ -75,6 +78,18 @@ class ChoiceSource:
         """Every record of the province this source offers (before any typing)."""
         qs = self.get_model()._default_manager.filter(**dict(self.narrow))
         return in_province(qs, province)
+
+    def narrowed(self, qs: QuerySet, params) -> QuerySet:
+        """`qs` with the declared `filters` found in `params` (a value that does not fit its
+        field is left out)."""
+        for lookup in self.filters:
+            value = params.get(lookup)
+            if value:
+                try:
+                    qs = qs.filter(**{lookup: value})
+                except (ValidationError, ValueError):
+                    continue
+        return qs
 
     def matching(self, qs: QuerySet, text: str) -> QuerySet:
         """The records of `qs` the text names: each word found in one of the fields."""
@@ -140,13 +155,15 @@ class SearchInput(forms.TextInput):
         defaults = {"autocomplete": "off", "placeholder": _("Type to search…")}
         super().__init__({**defaults, **(attrs or {})})
         self.url = url
+        self.filters: dict[str, str] = {}
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         widget["list_id"] = f"{widget['attrs'].get('id') or name}_choices"
         # htmx sends the field's value under its own name; `field` says which that is.
-        widget["url"] = f"{self.url}?{urlencode({'field': name})}" if self.url else ""
+        query = urlencode({"field": name, **self.filters})
+        widget["url"] = f"{self.url}?{query}" if self.url else ""
         return context
 
 
@@ -183,6 +200,13 @@ class SearchChoiceField(forms.ModelChoiceField):
         """Suggest from another declared source (e.g. associations only, as the queryset)."""
         self.source = sources()[name]
         self.widget.url = self.source.url(self.province)
+
+    def narrow_suggestions(self, **lookups) -> None:
+        """Suggest only what the queryset accepts, by lookups the source declares."""
+        unknown = set(lookups) - set(self.source.filters)
+        if unknown:
+            raise ValueError(f"{self.source.name} cannot be narrowed by {sorted(unknown)}")
+        self.widget.filters.update({k: str(v) for k, v in lookups.items()})
 
     def __deepcopy__(self, memo):
         result = super().__deepcopy__(memo)

@@ -11,8 +11,9 @@ from targa.core.access import access_province
 
 class SuggestView(View):
     """GET ?field=NAME&NAME=text (what htmx sends from the field), or ?q=text; ?page=2 for
-    the next 20; JSON when asked with Accept: application/json or ?format=json. Only the
-    records of the URL's province, which the user may open (404 otherwise)."""
+    the next 20; the source's declared `filters` (e.g. ?date__gte=2025-01-01) narrow them;
+    JSON when asked with Accept: application/json or ?format=json. Only the records of the
+    URL's province, which the user may open (404 otherwise)."""
 
     def get(self, request, code: str, source: str):
         province = access_province(user=request.user, code=code)
@@ -26,11 +27,8 @@ class SuggestView(View):
         except ValueError:
             page = 1
         start = (page - 1) * choices.SUGGESTIONS
-        rows = list(
-            found.matching(found.queryset(province), text or "")[
-                start : start + choices.SUGGESTIONS + 1
-            ]
-        )
+        qs = found.narrowed(found.queryset(province), params)
+        rows = list(found.matching(qs, text or "")[start : start + choices.SUGGESTIONS + 1])
         more = len(rows) > choices.SUGGESTIONS
         options = [(obj.pk, choices.label(obj)) for obj in rows[: choices.SUGGESTIONS]]
         if params.get("format") == "json" or "application/json" in request.headers.get(
