@@ -1,5 +1,5 @@
 """The indexes that keep the `late` counts flat as years of data pile up (migrations
-provinces 0008 and cpde 0004): they exist, only over open records, and on PostgreSQL the
+provinces 0009 and cpde 0005): they exist, only over open records, and on PostgreSQL the
 counts of the home page and the province page can be read from them alone."""
 
 import pytest

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provinces', '0007_attachment_file_after_commit'),
+        ('provinces', '0008_dictionary_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cpde', '0003_recommendation_workflow'),
+        ('cpde', '0004_question_section_ar'),
     ]
 
     operations = [
