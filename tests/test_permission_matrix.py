@@ -134,6 +134,11 @@ MATRIX: dict[str, list[Case]] = {
             data=lambda ctx: {"exporter": "cpde.workbook", "format": "xlsx"},
         ),
     ],
+    # Suggestions of a search field: the province's records, for whoever may open it.
+    "choices:suggest": [
+        Case(scoped(), kwargs=lambda ctx: {**_a(ctx), "source": "stakeholders"}),
+        Case(scoped(), kwargs=lambda ctx: {**_a(ctx), "source": "meetings"}),
+    ],
     "users:list": [Case(ADMIN_ONLY)],
     "users:create": [Case(ADMIN_ONLY)],
     "users:detail": [Case(ADMIN_ONLY, kwargs=_user)],

@@ -39,7 +39,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from targa.core import exports, jobs, workflow
+from targa.core import choices, exports, jobs, workflow
 from targa.core.access import (
     Perm,
     access_object,
@@ -110,6 +110,29 @@ def run_list_export(job) -> tuple[str, str, bytes]:
         title=str(view.model._meta.verbose_name_plural).capitalize(),
         on_row=progress.advance,
     )
+
+
+class SearchChoiceFilter(django_filters.Filter):
+    """A filter on one record typed by name (`targa.core.choices`): it stands in for a
+    ModelChoiceFilter whose records grow without bound, with the same field and lookup."""
+
+    field_class = choices.SearchChoiceField
+
+    @classmethod
+    def replacing(cls, f: django_filters.ModelChoiceFilter, queryset, source, province):
+        new = cls(
+            field_name=f.field_name,
+            lookup_expr=f.lookup_expr,
+            label=f.label,
+            method=f._method,
+            distinct=f.distinct,
+            exclude=f.exclude,
+            queryset=queryset,
+            source=source,
+            province=province,
+        )
+        new.model, new.parent = f.model, f.parent
+        return new
 
 
 @dataclass(frozen=True)
@@ -232,16 +255,23 @@ def list_context(model, columns, card_fields=None) -> dict:
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose choices of province-scoped models are limited to one province."""
+    """A FilterSet whose choices of province-scoped models are limited to one province;
+    a choice among records that grow without bound (meetings, stakeholders…) is typed, with
+    suggestions, instead of a select that lists them all (`targa.core.choices`)."""
 
     def __init__(self, *args, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         if province is None:
             return
-        for f in self.filters.values():
+        for name, f in list(self.filters.items()):
             queryset = getattr(f, "queryset", None)
             if isinstance(queryset, QuerySet) and hasattr(queryset.model, "province_path"):
                 f.queryset = in_province(queryset, province)
+                source = choices.source_for(queryset.model)
+                if source is not None and isinstance(f, django_filters.ModelChoiceFilter):
+                    self.filters[name] = SearchChoiceFilter.replacing(
+                        f, f.queryset, source, province
+                    )
 
 
 def add_label(model) -> str:
@@ -391,19 +421,45 @@ class ScopedListView(ScopedMixin, TemplateView):
             filterset = self._filterset(self.request.GET, qs)
             if filterset.is_bound and not filterset.is_valid():
                 # A filter the list cannot read (a hand-typed ?year=0, a stale link) is left
-                # out, and the person is told; the others still apply.
-                labels = [str(filterset.form[name].label) for name in filterset.errors]
-                messages.warning(
-                    self.request,
-                    gettext("These filters were not understood and are not applied: %(f)s.")
-                    % {"f": ", ".join(labels)},
-                    fail_silently=True,
-                )
+                # out, and the person is told; the others still apply. A typed choice that
+                # names nothing (or another province's record) says so, and stays typed.
+                typed = {
+                    name: filterset.form.data.get(name, "")
+                    for name in filterset.errors
+                    if isinstance(filterset.filters.get(name), SearchChoiceFilter)
+                }
+                for name in typed:
+                    messages.warning(
+                        self.request,
+                        gettext("%(filter)s: %(message)s")
+                        % {
+                            "filter": filterset.form[name].label,
+                            "message": " ".join(filterset.errors[name]),
+                        },
+                        fail_silently=True,
+                    )
+                labels = [
+                    str(filterset.form[name].label)
+                    for name in filterset.errors
+                    if name not in typed
+                ]
+                if labels:
+                    messages.warning(
+                        self.request,
+                        gettext("These filters were not understood and are not applied: %(f)s.")
+                        % {"f": ", ".join(labels)},
+                        fail_silently=True,
+                    )
                 self.filters_dropped = list(filterset.errors)
                 data = self.request.GET.copy()
                 for name in filterset.errors:
                     data.pop(name, None)
                 filterset = self._filterset(data, qs)
+                if typed and not filterset.is_bound:
+                    filterset.form.initial.update(typed)
+                elif typed and filterset.is_valid():
+                    filterset.form.data = filterset.form.data.copy()
+                    filterset.form.data.update(typed)
             if filterset.is_bound and filterset.is_valid():
                 qs = filterset.qs
         self.filterset = filterset
