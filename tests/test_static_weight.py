@@ -4,15 +4,22 @@ Arabic font, pages go out gzipped with Django's BREACH padding, and in productio
 are served compressed under hashed names cached for a year. The figures themselves come from
 scripts/page-weight, never from a test."""
 
+import gzip
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from fontTools.ttLib import TTFont
 
 from targa.core import registry
+from tests.conftest import client_for
 
 ROOT = Path(settings.BASE_DIR)
 VENDOR = ROOT / "static" / "vendor"
@@ -134,3 +141,99 @@ def test_arabic_pages_find_every_letter_of_the_interface_in_the_small_arabic_fil
         outside = sorted(f"U+{ord(c):04X}" for c in used if ord(c) not in core_range)
         assert not outside, f"Arabic characters only in the complete font file: {outside}"
         assert file.stat().st_size < 20_000  # the complete file: 53 KB
+
+
+# Compression of pages.
+
+
+def gunzip(response) -> bytes:
+    return gzip.decompress(response.content)
+
+
+@pytest.mark.django_db
+def test_pages_are_gzipped_with_random_padding_when_the_browser_takes_gzip(users):
+    agent = client_for(users["agent_a"])
+    plain = agent.get(reverse("home"))
+    assert "Content-Encoding" not in plain
+    packed = agent.get(reverse("home"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    page = gunzip(packed)
+    assert b"<html" in page and len(packed.content) < len(page) / 2
+    # BREACH mitigation (Django >= 4.2): random bytes in the gzip header's file name field,
+    # so the length of a response does not follow its secrets byte by byte.
+    assert packed.content[3] & gzip.FNAME
+    lengths = {
+        len(agent.get(reverse("home"), HTTP_ACCEPT_ENCODING="gzip").content) for _ in range(8)
+    }
+    assert len(lengths) > 1
+
+
+@pytest.mark.django_db
+def test_binary_downloads_are_sent_as_they_are(users, province_a):
+    agent = client_for(users["agent_a"])
+    url = reverse("provinces:activity_list", args=[province_a.code])
+    xlsx = agent.get(url, {"export": "xlsx"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "Content-Encoding" not in xlsx
+    csv = agent.get(url, {"export": "csv"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert csv["Content-Type"].startswith("text/csv")
+
+
+# Static files in production.
+
+PRODUCTION_STATIC = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+client, out = Client(), {}
+for name in ("vendor/bootstrap-icons/bootstrap-icons.css", "vendor/fonts/fonts-rtl.css",
+             "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2"):
+    url = static(name)
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    out[name] = {"url": url, "status": response.status_code, **dict(response.headers)}
+    response.close()
+login = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
+out["login"] = {"status": login.status_code, **dict(login.headers)}
+out["login"]["body"] = __import__("gzip").decompress(login.content).decode()
+print(json.dumps(out))
+"""
+
+
+def test_production_serves_static_files_compressed_under_hashed_names_cached_a_year(tmp_path):
+    """With the production settings (DEBUG off): collectstatic writes hashed names with .br
+    and .gz copies, WhiteNoise answers them with Brotli and a year of immutable caching
+    (nginx serves the same copies, deploy/nginx/targa.conf), and pages name the hashed files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "targa.settings",
+        "DEBUG": "off",
+        "SECRET_KEY": "static-tests-only-not-a-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "ALLOWED_HOSTS": "testserver",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_STATIC], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout.strip().splitlines()[-1])
+    for name in ("vendor/bootstrap-icons/bootstrap-icons.css", "vendor/fonts/fonts-rtl.css"):
+        answer = answers[name]
+        assert re.search(r"\.[0-9a-f]{12}\.css$", answer["url"]), answer["url"]
+        assert answer["status"] == 200
+        assert answer["Content-Encoding"] == "br"
+        assert "Accept-Encoding" in answer["Vary"]
+        assert "immutable" in answer["Cache-Control"]
+        assert int(re.search(r"max-age=(\d+)", answer["Cache-Control"]).group(1)) >= 365 * 86400
+    font = answers["vendor/bootstrap-icons/fonts/bootstrap-icons.woff2"]
+    assert font["status"] == 200 and "Content-Encoding" not in font  # WOFF2 is compressed
+    assert "immutable" in font["Cache-Control"]
+    assert (tmp_path / "static" / "vendor" / "fonts" / "fonts.css.gz").is_file()
+    login = answers["login"]
+    assert login["status"] == 200 and login["Content-Encoding"] == "gzip"
+    assert answers["vendor/bootstrap-icons/bootstrap-icons.css"]["url"] in login["body"]
