@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import factory
 import polib
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from fontTools.ttLib import TTFont
 
 from targa.core import registry
 from tests.conftest import client_for
+from tests.factories import AttachmentFactory, StakeholderFactory
 
 ROOT = Path(settings.BASE_DIR)
 VENDOR = ROOT / "static" / "vendor"
@@ -177,8 +179,26 @@ def test_binary_downloads_are_sent_as_they_are(users, province_a):
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "Content-Encoding" not in xlsx
-    csv = agent.get(url, {"export": "csv"}, HTTP_ACCEPT_ENCODING="gzip")
-    assert csv["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.django_db
+def test_a_streamed_file_keeps_its_length_for_the_download_progress(
+    users, province_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    data = b"%PDF-1.4 " + b"0 0 Td (Programme III) Tj " * 200
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written on commit
+        item = AttachmentFactory(
+            record=StakeholderFactory(province=province_a),
+            file=factory.django.FileField(filename="pv.pdf", data=data),
+        )
+    response = client_for(users["agent_a"]).get(
+        item.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert response.status_code == 200 and response.streaming
+    assert "Content-Encoding" not in response
+    assert int(response["Content-Length"]) == len(data)
+    assert b"".join(response.streaming_content) == data
 
 
 # Static files in production.
