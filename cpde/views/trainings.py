@@ -126,6 +126,9 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
     resource_class = RoadmapItemResource
     ordering = ("target_date", "id")
 
+    def export_title(self) -> str:
+        return str(_("Roadmap"))  # the plural name is longer than a sheet's 31 characters
+
     def get_queryset(self):
         return super().get_queryset().select_related("question").prefetch_related("trainings")
 
