@@ -358,7 +358,7 @@ def test_the_csv_holds_the_same_plain_values(users, province_a, recommendations)
     assert late[recommendations["late"].text] == label("yes")
 
 
-# Workbooks prepared as jobs.
+# Workbooks prepared as jobs, and the admin.
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
@@ -384,3 +384,18 @@ def test_the_province_workbook_has_named_typed_sheets_in_the_export_language(
     due = [c for c in column(sheet, label("Due date", language)) if c.value is not None]
     assert due and all(c.is_date and c.number_format == "dd/mm/yyyy" for c in due)
     assert book.properties.creator == "Targa" and province_a.name in book.properties.title
+
+
+def test_the_admin_excel_export_is_typed_and_named(users):
+    admin = client_for(users["admin"])
+    url = reverse("admin:provinces_region_export")
+    page = admin.get(url).content.decode()
+    choice = re.search(r'<option value="(\d+)"[^>]*>xlsx</option>', page).group(1)
+    data = {"format": choice, "resource": "0"}
+    data.update({f"regionresource_{f}": "on" for f in ("code", "name_fr", "population")})
+    response = admin.post(url, data)
+    sheet = sheet_of(response)
+    assert sheet.title == "Régions" and sheet.freeze_panes == "A2"
+    code, name, population = (c for c in sheet[2])
+    assert (code.data_type, name.data_type, population.data_type) == ("s", "s", "n")
+    assert population.value > 0 and population.number_format == "#,##0"
