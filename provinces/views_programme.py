@@ -154,6 +154,9 @@ class ContractListView(ContractMixin, crud.ScopedListView):
     resource_class = ContractResource
     ordering = ("-start_on", "reference")
 
+    def export_title(self) -> str:
+        return str(_("Contracts"))  # as in the menu; the plural name is 32 characters long
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["conventions"] = selectors.conventions_covering(self.province)

@@ -383,7 +383,26 @@ def test_the_province_workbook_has_named_typed_sheets_in_the_export_language(
     sheet = book[plural(Recommendation, language)]
     due = [c for c in column(sheet, label("Due date", language)) if c.value is not None]
     assert due and all(c.is_date and c.number_format == "dd/mm/yyyy" for c in due)
-    assert book.properties.creator == "Targa" and province_a.name in book.properties.title
+    with translation.override(language):
+        assert book.properties.title == f"{label('CPDE workbook', language)} · {province_a.name}"
+    assert book.properties.creator == "Targa"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_programme_workbook_s_sheets_are_named_in_full(users, province_a, language):
+    ExecutionContractFactory(province=province_a, in_progress=True)
+    agent = client_for(users["agent_a"], language)
+    agent.post(
+        reverse("exports:province", args=[province_a.code]),
+        {"exporter": "provinces.programme", "format": "xlsx"},
+    )
+    run_queued_tasks()
+    job = Job.objects.get()
+    body = b"".join(agent.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    names = load_workbook(io.BytesIO(body)).sheetnames
+    # The contracts' plural name is 32 characters long: the sheet takes the menu's word.
+    assert names[0] == label("Contracts", language)
+    assert all(len(n) <= 31 and not n.endswith("…") for n in names), names
 
 
 def test_the_admin_excel_export_is_typed_and_named(users):
