@@ -35,6 +35,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -58,20 +59,20 @@ EXPORT_FORMATS = exports.FORMATS
 def export_file(
     resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str, on_row=None
 ):
-    """The rows of `queryset` as (filename, content type, bytes), with the resource's columns."""
+    """The rows of `queryset` as (filename, content type, bytes), with the resource's columns,
+    through the one writer (`targa.core.exports`); `title` names the sheet."""
     resource = resource_class()
     resource.on_row = on_row
-    dataset = resource.export(queryset=queryset)
     out = io.BytesIO()
-    exports.write_table(dataset, fmt, out, title=title)
+    exports.write_table(resource.table(queryset, title=title), fmt, out)
     content_type, ext = EXPORT_FORMATS[fmt]
     return f"{stem}-{timezone.localdate()}.{ext}", content_type, out.getvalue()
 
 
-def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str = ""):
+def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str):
     """The same file, as a download answered in the request (small lists)."""
     filename, content_type, body = export_file(
-        resource_class, queryset, fmt, stem=stem, title=title or stem
+        resource_class, queryset, fmt, stem=stem, title=title
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -107,7 +108,7 @@ def run_list_export(job) -> tuple[str, str, bytes]:
         qs,
         job.params["format"],
         stem=view.export_stem(),
-        title=str(view.model._meta.verbose_name_plural).capitalize(),
+        title=view.export_title(),
         on_row=progress.advance,
     )
 
@@ -500,11 +501,15 @@ class ScopedListView(ScopedMixin, TemplateView):
     def export_stem(self) -> str:
         return f"{self.model._meta.model_name}-{self.province.code}"
 
+    def export_title(self) -> str:
+        """What the exported sheet is named: the list's plural name, translated."""
+        return capfirst(str(self.model._meta.verbose_name_plural))
+
     def export(self, fmt: str) -> HttpResponse:
         """A small list is answered at once; a large one becomes a background job, and the
         person follows its progress on the job's page."""
         qs, _filterset, _q = self.filtered()
-        title = str(self.model._meta.verbose_name_plural).capitalize()
+        title = self.export_title()
         if qs.count() <= settings.EXPORT_INLINE_MAX_ROWS:
             return export_response(
                 self.resource_class, qs, fmt, stem=self.export_stem(), title=title
