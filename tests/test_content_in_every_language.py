@@ -182,10 +182,15 @@ def test_stakeholders_are_in_dictionary_order_in_lists_and_choices(users, provin
     client = client_for(users["agent_a"])
     page = client.get(reverse("provinces:stakeholder_list", args=[province_a.code]))
     assert [s.name for s in page.context["page_obj"]] == names
-    # The member form's institution choices follow the model's order.
-    form = client.get(reverse("cpde:member_create", args=[province_a.code])).content.decode()
-    positions = [form.index(name.replace("'", "&#x27;")) for name in names]
-    assert positions == sorted(positions)
+    # The member form's institution is typed with suggestions: they follow the same order.
+    suggestions = client.get(
+        reverse("choices:suggest", kwargs={"code": province_a.code, "source": "stakeholders"}),
+        {"format": "json"},
+    ).json()["results"]
+    assert [s["label"] for s in suggestions] == [
+        str(s) for s in Stakeholder.objects.filter(province=province_a)
+    ]
+    assert [s["label"].split(" (")[0] for s in suggestions] == names
 
 
 def test_members_are_in_dictionary_order_on_the_committee_page(users, province_a):
