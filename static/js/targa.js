@@ -61,3 +61,11 @@ document.addEventListener("click", function (event) {
     history.back();
   }
 });
+
+/* A form that comes back with errors (or a conflict) opens on its summary: focused, so a
+   screen reader reads it first and a keyboard goes from it to each field it links to. */
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+})();

@@ -1,5 +1,5 @@
-"""Template helpers: Bootstrap classes on widgets, query strings for pagination, and the blocks
-the apps contribute (the province menu, the province page's cards)."""
+"""Template helpers: Bootstrap classes and descriptions on widgets, query strings for pagination,
+and the blocks the apps contribute (the province menu, the province page's cards)."""
 
 from dataclasses import dataclass
 
@@ -13,7 +13,8 @@ register = template.Library()
 
 @register.filter
 def bootstrap(bound_field):
-    """Render a bound field's widget with the Bootstrap class that fits it."""
+    """Render a bound field's widget with the Bootstrap class that fits it, marked invalid
+    when it has errors and described by its help text and its errors (`described_by`)."""
     widget = bound_field.field.widget
     if isinstance(widget, forms.HiddenInput):
         return bound_field.as_widget()
@@ -30,9 +31,34 @@ def bootstrap(bound_field):
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
-    if bound_field.help_text:
-        attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
+    # A list of radios or checkboxes is described on its fieldset (forms/field.html), not on
+    # each option.
+    if not bound_field.use_fieldset and (ids := described_by(bound_field)):
+        attrs["aria-describedby"] = ids
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def described_by(bound_field) -> str:
+    """The ids describing a field: its help text and its errors, as forms/field.html and
+    forms/errors.html write them (Django's own names, `<id>_helptext` and `<id>_error`), after
+    any the widget declares itself."""
+    ids = (bound_field.field.widget.attrs.get("aria-describedby") or "").split()
+    if bound_field.auto_id:
+        if bound_field.help_text:
+            ids.append(f"{bound_field.auto_id}_helptext")
+        if bound_field.errors:
+            ids.append(f"{bound_field.auto_id}_error")
+    return " ".join(ids)
+
+
+@register.filter
+def field_anchor(bound_field) -> str:
+    """The id a link to the field leads to (the error summary's): the field itself, or the
+    first option of a list of radios or checkboxes."""
+    from targa.core.editing import field_anchor
+
+    return field_anchor(bound_field)
 
 
 @register.simple_tag(takes_context=True)
