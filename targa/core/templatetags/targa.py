@@ -1,10 +1,14 @@
-"""Template helpers: Bootstrap classes and descriptions on widgets, query strings for pagination,
-and the blocks the apps contribute (the province menu, the province page's cards)."""
+"""Template helpers: Bootstrap classes and descriptions on widgets, valid `<time>` values and
+`tel:` links, query strings for pagination, and the blocks the apps contribute (the province
+menu, the province page's cards)."""
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms, template
 from django.urls import reverse
+from django.utils import timezone
 
 from targa.core import registry
 
@@ -59,6 +63,28 @@ def field_anchor(bound_field) -> str:
     from targa.core.editing import field_anchor
 
     return field_anchor(bound_field)
+
+
+@register.filter
+def datetime_attr(value) -> str:
+    """A moment as `<time datetime>` wants it: ISO 8601 to the second, in local time with its
+    offset (Django's "c" format writes microseconds, which HTML refuses)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+@register.filter
+def tel_href(phone) -> str:
+    """A `tel:` link to a phone number as people type it ("+212 535 38 20 31", "0535-38.20.31"):
+    only its digits and a leading "+", since a URL may not hold spaces."""
+    phone = str(phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
 
 
 @register.simple_tag(takes_context=True)
