@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CpdeConfig(AppConfig):
@@ -36,8 +37,18 @@ class CpdeConfig(AppConfig):
             ),
             demo="cpde.demo.seed",
             menu=(
-                MenuEntry(_("CPDE"), "cpde:committee", "people", 40),
-                MenuEntry(_("CPDE meetings"), "cpde:meeting_list", "calendar-event", 41),
+                # Short labels in the menu (the committee's Arabic name is four words long),
+                # the long names as their tooltips.
+                MenuEntry(
+                    pgettext_lazy("menu", "CPDE"), "cpde:committee", "people", 40, title=_("CPDE")
+                ),
+                MenuEntry(
+                    pgettext_lazy("menu", "CPDE meetings"),
+                    "cpde:meeting_list",
+                    "calendar-event",
+                    41,
+                    title=_("CPDE meetings"),
+                ),
                 MenuEntry(_("Late recommendations"), "cpde:recommendation_overdue", "alarm", 42),
             ),
             province_cards=(ProvinceCard("cpde/_province_card.html", selectors.province_card, 20),),

@@ -286,6 +286,7 @@ def seed(*, stdout=None) -> None:
         from django.apps import apps
 
         import_module("cpde.migrations.0002_national_questionnaire").create(apps, None)
+        import_module("cpde.migrations.0004_question_section_ar").fill(apps, None)
         national = Questionnaire.objects.filter(province__isnull=True).order_by("pk").first()
     for code in PROGRAMME_PROVINCES:
         province = Province.objects.get(code=code)

@@ -16,6 +16,7 @@ from cpde.models import (
 )
 from provinces.models import Sex, Stakeholder
 from targa.core.crud import ScopedFilterSet
+from targa.core.ordering import Natural
 
 
 def _date(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
@@ -41,7 +42,7 @@ class MemberFilter(ScopedFilterSet):
     )
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"), empty_label=_("All"))
     institution = django_filters.ModelChoiceFilter(
-        queryset=Stakeholder.objects.order_by("name"),
+        queryset=Stakeholder.objects.order_by(Natural("name")),
         label=_("Institution"),
         empty_label=_("All institutions"),
     )
@@ -71,8 +72,13 @@ class MeetingFilter(ScopedFilterSet):
 
 
 class RecommendationFilter(ScopedFilterSet):
+    NOT_CLOSED = "not_closed"
+
     status = django_filters.ChoiceFilter(
-        choices=Recommendation.Status.choices, label=_("Status"), empty_label=_("All statuses")
+        choices=[(NOT_CLOSED, _("open or in progress")), *Recommendation.Status.choices],
+        label=_("Status"),
+        empty_label=_("All statuses"),
+        method="filter_status",
     )
     late = django_filters.ChoiceFilter(
         label=_("Late"),
@@ -81,7 +87,7 @@ class RecommendationFilter(ScopedFilterSet):
         method="filter_late",
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Stakeholder.objects.order_by("name"),
+        queryset=Stakeholder.objects.order_by(Natural("name")),
         label=_("Responsible institution"),
         empty_label=_("All institutions"),
     )
@@ -91,10 +97,17 @@ class RecommendationFilter(ScopedFilterSet):
         empty_label=_("All meetings"),
     )
     due_before = _date(_("Due before"), "due_date", "lt")
+    # The meeting page links here for the open recommendations of the meetings before it.
+    issued_before = _date(_("Issued before"), "meeting__date", "lt")
 
     class Meta:
         model = Recommendation
         fields = ["status", "late", "owner", "meeting"]
+
+    def filter_status(self, qs, name, value):
+        if value == self.NOT_CLOSED:
+            return qs.still_open()
+        return qs.filter(status=value)
 
     def filter_late(self, qs, name, value):
         if value == "yes":

@@ -24,6 +24,7 @@ from cpde.models import (
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
 from targa.core.editing import SafeModelForm, ScopedForm, SheetForm, date_input
+from targa.core.ordering import Natural
 
 
 def time_input() -> forms.TimeInput:
@@ -264,8 +265,8 @@ class CloseForm(_FollowUpBase):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
-            (Recommendation.Status.DONE, _("done")),
-            (Recommendation.Status.DROPPED, _("dropped")),
+            (Recommendation.Status.DONE, Recommendation.Status.DONE.label),
+            (Recommendation.Status.DROPPED, Recommendation.Status.DROPPED.label),
         ],
         widget=radios(),
     )
@@ -338,9 +339,10 @@ class QuestionForm(ScopedForm):
 
     class Meta:
         model = Question
-        fields = ["order", "section", "text", "text_ar", "kind"]
+        fields = ["order", "section", "section_ar", "text", "text_ar", "kind"]
         widgets = {
             "order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "section_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "text_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
         }
 
@@ -381,7 +383,9 @@ class ResponseForm(ScopedForm):
         self.questionnaire = questionnaire
         self.instance.questionnaire = questionnaire
         self.fields["member"].help_text = _("Or, for an answer on behalf of an institution:")
-        self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
+        self.fields["member"].queryset = self.fields["member"].queryset.order_by(
+            Natural("name"), "id"
+        )
         self.questions = list(questionnaire.questions.prefetch_related("choices"))
         current = {}
         if self.instance.pk:
@@ -429,7 +433,7 @@ class ResponseForm(ScopedForm):
         """(question, bound field, new section title or "") in order, for the template."""
         out, section = [], None
         for q in self.questions:
-            heading = q.section if q.section != section else ""
+            heading = q.section_label if q.section != section else ""
             section = q.section
             out.append((q, self[f"q{q.pk}"], heading))
         return out

@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from provinces.models import Attachable, Province, Sex, Stakeholder
 from targa.core.access import Perm
 from targa.core.models import TrackedModel
+from targa.core.ordering import Natural, urgency_order
 from targa.core.workflow import Comment, transition
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -119,12 +120,13 @@ class CommitteeMember(TrackedModel):
 
     objects = CommitteeMemberQuerySet.as_manager()
 
+    add_label = _("New committee member")
     province_path = "committee__province"
 
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
-        ordering = ["name", "id"]
+        ordering = [Natural("name"), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -186,6 +188,7 @@ class Meeting(Attachable, TrackedModel):
     )
     decisions = models.TextField(_("decisions"), blank=True)
 
+    add_label = _("New meeting")
     province_path = "committee__province"
 
     class Meta:
@@ -218,6 +221,7 @@ class AgendaItem(TrackedModel):
     title = models.CharField(_("item"), max_length=255)
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New agenda item")
     province_path = "meeting__committee__province"
     delete_perm = "change"  # who prepares the agenda also removes a point
 
@@ -283,13 +287,14 @@ class Guest(TrackedModel):
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
 
+    add_label = _("New guest")
     province_path = "meeting__committee__province"
     delete_perm = "change"
 
     class Meta:
         verbose_name = _("guest")
         verbose_name_plural = _("guests")
-        ordering = ["name", "id"]
+        ordering = [Natural("name"), "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -322,6 +327,19 @@ class RecommendationQuerySet(models.QuerySet):
     def still_open(self):
         return self.exclude(status__in=Recommendation.CLOSED)
 
+    def by_urgency(self, today: datetime.date | None = None):
+        """Late ones first (the oldest due date first, `overdue_condition`), then open ones
+        by due date, then done ones (the latest done first), dropped ones last."""
+        return self.order_by(
+            *urgency_order(
+                late=overdue_condition(today),
+                open=~Q(status__in=Recommendation.CLOSED),
+                due="due_date",
+                closed_on="done_on",
+                last=Q(status=Recommendation.Status.DROPPED),
+            )
+        )
+
 
 class Recommendation(TrackedModel):
     """What the committee recommended at a meeting, who should do it, by when, and its status.
@@ -331,10 +349,10 @@ class Recommendation(TrackedModel):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        DROPPED = "dropped", _("dropped")
+        OPEN = "open", pgettext_lazy("recommendation status", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("recommendation status", "in progress")
+        DONE = "done", pgettext_lazy("recommendation status", "done")
+        DROPPED = "dropped", pgettext_lazy("recommendation status", "dropped")
 
     CLOSED = (Status.DONE, Status.DROPPED)
 
@@ -412,6 +430,7 @@ class Recommendation(TrackedModel):
     def resume(self):
         self.done_on, self.dropped_reason = None, ""
 
+    add_label = _("New recommendation")
     province_path = "meeting__committee__province"
 
     class Meta:
@@ -560,6 +579,7 @@ class Questionnaire(TrackedModel):
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for answers"), default=True)
 
+    add_label = _("New questionnaire")
     province_path = "province"
     change_perm = "validate"  # coordinators (their own), administrators (national ones)
 
@@ -611,10 +631,12 @@ class Question(TrackedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     section = models.CharField(_("section"), max_length=120, blank=True)
+    section_ar = models.CharField(_("section (Arabic)"), max_length=120, blank=True)
     text = models.CharField(_("question"), max_length=300)
     text_ar = models.CharField(_("question (Arabic)"), max_length=300, blank=True)
     kind = models.CharField(_("type of answer"), max_length=10, choices=Kind.choices)
 
+    add_label = _("New question")
     province_path = "questionnaire__province"
     change_perm = "validate"  # who manages the questionnaire
 
@@ -634,6 +656,11 @@ class Question(TrackedModel):
     @property
     def label(self) -> str:
         return self.text_ar if _in_arabic() and self.text_ar else self.text
+
+    @property
+    def section_label(self) -> str:
+        """The section's heading in the page's language (French when it has no Arabic)."""
+        return self.section_ar if _in_arabic() and self.section_ar else self.section
 
     @property
     def has_choices(self) -> bool:
@@ -705,6 +732,7 @@ class QuestionnaireResponse(TrackedModel):
     institution_name = models.CharField(_("institution (free text)"), max_length=200, blank=True)
     responded_on = models.DateField(_("answered on"), default=_today)
 
+    add_label = _("New response")
     province_path = "committee__province"
 
     class Meta:
@@ -813,6 +841,7 @@ class Training(Attachable, TrackedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New training")
     province_path = "committee__province"
     _history_m2m_fields = ["needs"]
 
@@ -885,6 +914,22 @@ class TrainingParticipant(TrackedModel):
         return f"{self.training.get_absolute_url()}#participants"
 
 
+class RoadmapItemQuerySet(models.QuerySet):
+    def by_urgency(self):
+        """Planned and in-progress items by target date (undated last), then done ones (the
+        latest changed first), dropped ones last. The roadmap has no rule for "late": an
+        open item whose target date has passed simply comes first."""
+        return self.order_by(
+            *urgency_order(
+                late=None,
+                open=Q(status__in=[RoadmapItem.Status.PLANNED, RoadmapItem.Status.IN_PROGRESS]),
+                due="target_date",
+                closed_on="updated_at",
+                last=Q(status=RoadmapItem.Status.DROPPED),
+            )
+        )
+
+
 class RoadmapItem(TrackedModel):
     """A line of the committee's capacity-building roadmap: a need found and what answers it."""
 
@@ -894,10 +939,10 @@ class RoadmapItem(TrackedModel):
         LOW = "low", _("low")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        DROPPED = "dropped", _("dropped")
+        PLANNED = "planned", pgettext_lazy("roadmap status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("roadmap status", "in progress")
+        DONE = "done", pgettext_lazy("roadmap status", "done")
+        DROPPED = "dropped", pgettext_lazy("roadmap status", "dropped")
 
     committee = models.ForeignKey(
         Committee,
@@ -926,6 +971,9 @@ class RoadmapItem(TrackedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = RoadmapItemQuerySet.as_manager()
+
+    add_label = _("New roadmap item")
     province_path = "committee__province"
     _history_m2m_fields = ["trainings"]
 

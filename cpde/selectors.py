@@ -8,6 +8,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -15,6 +16,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -35,7 +37,8 @@ from cpde.models import (
     current_member_condition,
 )
 from provinces.models import Province, Sex
-from targa.core.selectors import count_per
+from targa.core.ordering import Natural, natural_key
+from targa.core.selectors import count_per, rounded_percent, whole_percentages
 
 
 def committee_of(province: Province) -> Committee | None:
@@ -104,7 +107,7 @@ def committee_overview(committee: Committee) -> dict:
     role_order = list(CommitteeMember.Role.values)
     members = sorted(
         CommitteeMember.objects.filter(committee=committee).current().select_related("institution"),
-        key=lambda m: (role_order.index(m.role), m.name),
+        key=lambda m: (role_order.index(m.role), natural_key(m.name)),
     )
     today = timezone.localdate()
     meetings = Meeting.objects.filter(committee=committee)
@@ -144,8 +147,18 @@ def attendance_sheet(meeting: Meeting) -> list[CommitteeMember]:
             status=Subquery(recorded.values("status")[:1]),
             attendance_version=Subquery(recorded.values("version")[:1]),
         )
-        .order_by("name", "id")
+        .order_by(Natural("name"), "id")
     )
+
+
+def attendance_by_status(sheet: list[CommitteeMember]) -> list[tuple[str, str, list]]:
+    """The sheet's recorded lines grouped as the PV reads them: (status, its label, members),
+    present first, then excused, then absent; empty groups left out."""
+    groups = [
+        (value, label, [m for m in sheet if m.status == value])
+        for value, label in Attendance.Status.choices
+    ]
+    return [group for group in groups if group[2]]
 
 
 @dataclass
@@ -193,35 +206,97 @@ def attendance_counts(meeting: Meeting) -> AttendanceCounts:
 # Recommendations -------------------------------------------------------------------------
 
 
+# What a follow-up line shows of its meeting: never the minutes and decisions (long texts).
+_MEETING_TEXTS = ("meeting__minutes", "meeting__decisions")
+
+
 def _follow_ups_prefetch() -> Prefetch:
     return Prefetch(
         "follow_ups",
-        queryset=RecommendationFollowUp.objects.select_related("meeting").order_by("date", "id"),
+        queryset=RecommendationFollowUp.objects.select_related("meeting")
+        .defer(*_MEETING_TEXTS)
+        .order_by("date", "id"),
     )
+
+
+def _last_follow_up_prefetch() -> Prefetch:
+    """Each recommendation's latest follow-up only, as `last_follow_ups` (a list of at most
+    one): one query for all of them (the database numbers each one's follow-ups)."""
+    return Prefetch(
+        "follow_ups",
+        queryset=RecommendationFollowUp.objects.select_related("meeting")
+        .defer(*_MEETING_TEXTS)
+        .order_by("-date", "-id")[:1],
+        to_attr="last_follow_ups",
+    )
+
+
+@dataclass
+class Bounded:
+    """The first rows of a list that may be long, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _bounded(qs: QuerySet, limit: int) -> Bounded:
+    """The first `limit` rows and, in the same query, how many match (a window count)."""
+    rows = list(qs.annotate(matching=Window(Count("pk")))[:limit])
+    return Bounded(rows=rows, total=rows[0].matching if rows else 0)
+
+
+# How many recommendations the meeting page shows in each list; the rest are one link away.
+ISSUED_SHOWN = 30
+TO_REVIEW_SHOWN = 10
 
 
 def recommendations_issued_at(meeting: Meeting) -> list[Recommendation]:
-    """What the meeting recommended, with every follow-up since (at later meetings too)."""
-    return list(
+    """Everything the meeting recommended, in order (for its PV)."""
+    return list(meeting.recommendations.select_related("owner").order_by("id"))
+
+
+def recommendations_issued_shown(meeting: Meeting, limit: int = ISSUED_SHOWN) -> Bounded:
+    """What the meeting recommended, in order, with the latest follow-up of each (at a later
+    meeting maybe): the first `limit` and the total. Two queries whatever the numbers."""
+    qs = (
         meeting.recommendations.with_overdue()
         .select_related("owner")
-        .prefetch_related(_follow_ups_prefetch())
+        .prefetch_related(_last_follow_up_prefetch())
         .order_by("id")
     )
+    return _bounded(qs, limit)
 
 
-def recommendations_to_review(meeting: Meeting) -> list[Recommendation]:
-    """Recommendations of earlier meetings that are still open, oldest due first."""
-    return list(
+def recommendations_to_review(meeting: Meeting, limit: int = TO_REVIEW_SHOWN) -> Bounded:
+    """Recommendations of earlier meetings that are still open, the oldest due first (those
+    without a due date last), each with its latest follow-up: the first `limit` and the
+    total. Two queries whatever the numbers; the recommendations list shows them all
+    (`RecommendationFilter`: status "open or in progress", issued before the meeting)."""
+    qs = (
         Recommendation.objects.filter(
             meeting__committee_id=meeting.committee_id, meeting__date__lt=meeting.date
         )
         .still_open()
         .with_overdue()
         .select_related("meeting", "owner")
-        .prefetch_related(_follow_ups_prefetch())
-        .order_by("due_date", "meeting__date", "id")
+        .defer(*_MEETING_TEXTS)
+        .prefetch_related(_last_follow_up_prefetch())
+        .order_by(F("due_date").asc(nulls_last=True), "meeting__date", "id")
     )
+    return _bounded(qs, limit)
 
 
 def recommendation_detail(qs: QuerySet) -> QuerySet:
@@ -239,7 +314,8 @@ def recommendation_detail(qs: QuerySet) -> QuerySet:
 class Bar:
     label: str
     count: int
-    share: float  # percent of the question's respondents, 0–100
+    share: float  # percent of the question's respondents, 0–100 (the bar's length)
+    percent: int = 0  # the share as written: whole percents that add up (whole_percentages)
 
     @property
     def rest(self) -> float:
@@ -327,7 +403,16 @@ def questionnaire_results(
             for choice in question.choices.all():
                 n = per_choice.get(choice.pk, 0)
                 result.bars.append(Bar(choice.label, n, _share(n, result.answered)))
-        else:
+        if question.kind == Question.Kind.MULTIPLE:
+            # Several choices each: the shares need not add up to 100.
+            for bar in result.bars:
+                bar.percent = rounded_percent(bar.count, result.answered)
+        elif result.bars:
+            # One score or choice each: the written shares add up to 100 %.
+            percents = whole_percentages([b.count for b in result.bars], result.answered)
+            for bar, percent in zip(result.bars, percents, strict=True):
+                bar.percent = percent
+        if question.kind == Question.Kind.TEXT:
             result.texts = texts.get(question.pk, [])
         results.append(result)
     return n_responses, results
@@ -384,7 +469,7 @@ def training_sheet(training: Training) -> tuple[list[CommitteeMember], dict]:
     members = CommitteeMember.objects.filter(committee_id=training.committee_id).filter(
         current_member_condition(training.start_date) | Q(pk__in=list(lines))
     )
-    return list(members.select_related("institution").order_by("name", "id")), lines
+    return list(members.select_related("institution").order_by(Natural("name"), "id")), lines
 
 
 def questionnaires_with_counts(qs: QuerySet, province: Province) -> QuerySet:

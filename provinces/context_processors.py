@@ -3,6 +3,7 @@
 from functools import cached_property
 
 from provinces.access import Perm, has_global_perm, provinces_for_user
+from targa.core.ordering import NaturalName
 
 
 class NavProvinces:
@@ -13,7 +14,7 @@ class NavProvinces:
 
     @cached_property
     def all(self):
-        return list(provinces_for_user(self.request.user).order_by("name_fr")[:100])
+        return list(provinces_for_user(self.request.user).order_by(NaturalName())[:100])
 
     @cached_property
     def is_admin(self) -> bool:

@@ -18,6 +18,7 @@ from provinces.models import (
     Stakeholder,
 )
 from targa.core.crud import ScopedFilterSet
+from targa.core.ordering import NaturalName
 
 
 class StakeholderFilter(ScopedFilterSet):
@@ -26,7 +27,7 @@ class StakeholderFilter(ScopedFilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
-        queryset=Commune.objects.order_by("name_fr"),
+        queryset=Commune.objects.order_by(NaturalName()),
         label=_("Commune"),
         empty_label=_("All communes"),
     )
@@ -107,7 +108,7 @@ class FieldVisitFilter(ScopedFilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
-        queryset=Commune.objects.order_by("name_fr"),
+        queryset=Commune.objects.order_by(NaturalName()),
         label=_("Commune"),
         empty_label=_("All communes"),
     )

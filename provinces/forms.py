@@ -20,6 +20,7 @@ from provinces.models import (
 )
 from targa.core.editing import SafeModelForm, ScopedForm, date_input
 from targa.core.models import User
+from targa.core.ordering import NaturalName
 
 
 class ProvinceRecordForm(ScopedForm):
@@ -132,7 +133,9 @@ class ConventionForm(SafeModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         provinces = self.fields["provinces"]
-        provinces.queryset = Province.objects.filter(programme__isnull=False).order_by("name_fr")
+        provinces.queryset = Province.objects.filter(programme__isnull=False).order_by(
+            NaturalName()
+        )
         provinces.label_from_instance = lambda p: f"{p.name} ({p.code})"
 
 
@@ -224,7 +227,7 @@ class FieldVisitForm(ProvinceRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = self.fields["communes"].queryset.order_by("name_fr")
+        self.fields["communes"].queryset = self.fields["communes"].queryset.order_by(NaturalName())
 
 
 class FollowUpActionForm(ScopedForm):
@@ -242,6 +245,6 @@ class MembershipForm(SafeModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.user = user
-        self.fields["province"].queryset = Province.objects.order_by("name_fr")
+        self.fields["province"].queryset = Province.objects.order_by(NaturalName())
         self.fields["province"].empty_label = _("All provinces")
         self.fields["province"].label_from_instance = lambda p: f"{p.name} ({p.code})"

@@ -1,9 +1,12 @@
 """The Gantt chart of a province's chronogram, as plain data for a template (page or PDF).
 
-Months are the columns, all of the same width, as in the chronograms handed to the Province;
-a date sits inside its month in proportion to its day. Bars are placed in percent of the
+Months are the unit, all of the same width, as in the chronograms handed to the Province;
+a date sits inside its month in proportion to its day. The scale follows the span: months
+up to two years, quarters up to five, years beyond (the timeline then runs over whole
+quarters or years, so that every year's label has room). Bars are placed in percent of the
 timeline, measured from where time starts (the left in French, the right in Arabic), so the
-template draws the same data at any width and in either direction, without JavaScript.
+template draws the same data at any width and in either direction, without JavaScript; the
+shortest are drawn at least MIN_BAR_PX wide, so that a one-day meeting shows over six years.
 """
 
 import calendar
@@ -12,27 +15,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import formats
+from django.utils.translation import pgettext
 
 from provinces.models import Activity, Objective
 
-# Wide screens fit the whole period, months narrowing down to this before the chart scrolls.
-MIN_MONTH_PX = 10
+# The scales, by the span of the timeline: (scale, months per tick, up to how many months,
+# a month's width on a phone, the narrowest a month gets on a wide screen before the chart
+# scrolls). Wide screens fit the whole period; phones scroll, the years' labels sticky.
+SCALES = (
+    ("months", 1, 24, 40, 10),
+    ("quarters", 3, 60, 16, 6),
+    ("years", 12, None, 8, 4),
+)
+# The narrowest a wide screen (Bootstrap's lg, 992 px, and beyond) draws the timeline: its
+# 960-px container less the labels' column (gantt.css).
+WIDE_TIMELINE_PX = 600
+# No bar is drawn narrower than this, however short the activity and long the timeline.
+MIN_BAR_PX = 8
 
 
-def month_width_px(n_months: int) -> int:
-    """How wide a month is drawn on a phone; narrower on long timelines (wide screens and
-    paper fit the whole period, see gantt.css)."""
-    return 40 if n_months <= 24 else 28 if n_months <= 48 else 20
+def scale_for(n_months: int) -> tuple[str, int, int, int]:
+    """The scale of a timeline of `n_months`: its name, months per tick, a month's width on a
+    phone and its narrowest on a wide screen."""
+    for name, per_tick, up_to, phone_px, wide_px in SCALES:
+        if up_to is None or n_months <= up_to:
+            return name, per_tick, phone_px, wide_px
+    raise AssertionError("unreachable")
 
 
 def month_label(day: datetime.date, n_months: int) -> str:
-    """The month's short name on short timelines; its number on longer ones (the years row
-    says which year), and only every quarter's first month beyond four years."""
-    if month_width_px(n_months) >= 36:
-        return formats.date_format(day, "N")
-    if n_months <= 48 or day.month % 3 == 1:
-        return str(day.month)
-    return ""
+    """The month's short name up to a year; its number beyond (the years row says which)."""
+    return formats.date_format(day, "N") if n_months <= 12 else str(day.month)
+
+
+def quarter_label(day: datetime.date) -> str:
+    """The quarter `day` begins, e.g. "T2" in French."""
+    return pgettext("quarter of a year", "Q%(n)s") % {"n": (day.month - 1) // 3 + 1}
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,16 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A column of the header's second row: a month or a quarter (none at the years' scale)."""
+
+    first_day: datetime.date
+    label: str
+    title: str  # the month or quarter with its year
+    months: int
+
+
+@dataclass(frozen=True)
 class Year:
     year: int
     width: float  # percent of the timeline
@@ -77,7 +105,10 @@ class GanttChart:
     years: list[Year]
     groups: list[Group]
     today_offset: float | None  # None when today is outside the timeline
-    month_px: int
+    month_px: int  # a month's width on a phone
+    scale: str = "months"  # "months", "quarters" or "years"
+    ticks: list[Tick] = field(default_factory=list)
+    wide_month_px: int = 10  # the narrowest a month gets on a wide screen
 
     @property
     def timeline_px(self) -> int:
@@ -87,12 +118,30 @@ class GanttChart:
     @property
     def min_timeline_px(self) -> int:
         """The narrowest the timeline gets on a wide screen before it scrolls."""
-        return len(self.months) * MIN_MONTH_PX
+        return len(self.months) * self.wide_month_px
 
     @property
     def month_width(self) -> float:
         """One month, in percent of the timeline."""
         return round(100 / len(self.months), 4)
+
+    @property
+    def tick_width(self) -> float:
+        """One column of the grid (a month, a quarter or a year), in percent of the timeline."""
+        per_tick = {"months": 1, "quarters": 3, "years": 12}[self.scale]
+        return round(100 * per_tick / len(self.months), 4)
+
+    @property
+    def subtick_width(self) -> float | None:
+        """At the years' scale, a quarter (faint lines between the years), else None."""
+        return round(300 / len(self.months), 4) if self.scale == "years" else None
+
+    @property
+    def today_anchor(self) -> str:
+        """Where the "today" flag hangs from its line: inward near either end of the timeline."""
+        if self.today_offset is None or 8 <= self.today_offset <= 92:
+            return "middle"
+        return "start" if self.today_offset < 8 else "end"
 
     @property
     def rows(self) -> list[Row]:
@@ -126,13 +175,18 @@ class _Axis:
         months = _month_number(day) - self.first_month + (day.day - 1) / days_in_month
         return 100 * months / self.n_months
 
-    def bar(self, start: datetime.date, end: datetime.date, *, ongoing=False) -> Bar | None:
-        """The bar from the start of `start` to the end of `end`, cut to the timeline."""
+    def bar(
+        self, start: datetime.date, end: datetime.date, *, ongoing=False, min_width: float = 0.0
+    ) -> Bar | None:
+        """The bar from the start of `start` to the end of `end`, cut to the timeline, and at
+        least `min_width` percent wide (kept inside the timeline)."""
         begin = max(self.at(start), 0.0)
         finish = min(self.at(end) + self.day_width(end), 100.0)  # no day after 9999-12-31
         if finish <= 0 or begin >= 100 or finish < begin:
             return None
-        return Bar(offset=round(begin, 3), width=round(finish - begin, 3), ongoing=ongoing)
+        width = max(finish - begin, min(min_width, 100.0))
+        begin = min(begin, 100.0 - width)
+        return Bar(offset=round(begin, 3), width=round(width, 3), ongoing=ongoing)
 
 
 # However far apart the dates, the timeline spans at most this many years on each side of
@@ -162,6 +216,12 @@ def _axis(activities: list[Activity], today: datetime.date, year: int | None) ->
     if not days or any(a.status in open_statuses for a in activities):
         days.append(today)  # open activities are measured against today
     first, last = _month_number(min(days)), _month_number(max(days))
+    # Over two years the timeline runs over whole quarters or years, so that each column of
+    # the header, the first and last years' labels included, has its full width.
+    _name, per_tick, _phone, _wide = scale_for(last - first + 1)
+    if per_tick > 1:
+        first -= first % per_tick
+        last += per_tick - 1 - last % per_tick
     return _Axis(first, last - first + 1)
 
 
@@ -178,10 +238,30 @@ def build_gantt(
     """
     activities = list(activities)
     axis = _axis(activities, today, year)
+    scale, per_tick, month_px, wide_month_px = scale_for(axis.n_months)
     months = [
         Month(day, month_label(day, axis.n_months))
         for day in (_first_day(axis.first_month + i) for i in range(axis.n_months))
     ]
+    if scale == "months":
+        ticks = [
+            Tick(m.first_day, m.label, formats.date_format(m.first_day, "F Y"), 1) for m in months
+        ]
+    elif scale == "quarters":
+        ticks = [
+            Tick(
+                m.first_day,
+                quarter_label(m.first_day),
+                f"{quarter_label(m.first_day)} {m.first_day.year}",
+                3,
+            )
+            for m in months[::3]
+        ]
+    else:
+        ticks = []
+    # The narrowest the timeline is ever drawn: a phone's width of months, or a wide screen's.
+    narrowest = min(axis.n_months * month_px, max(axis.n_months * wide_month_px, WIDE_TIMELINE_PX))
+    min_width = 100 * MIN_BAR_PX / narrowest
     years: list[Year] = []
     for month in months:
         if years and years[-1].year == month.first_day.year:
@@ -194,10 +274,11 @@ def build_gantt(
         actual = None
         if a.actual_start is not None:
             end = a.actual_end or max(today, a.actual_start)
-            actual = axis.bar(a.actual_start, end, ongoing=a.actual_end is None)
-        groups[a.objective].rows.append(
-            Row(a, axis.bar(a.planned_start, a.planned_end), actual, bool(a.is_late))
-        )
+            actual = axis.bar(
+                a.actual_start, end, ongoing=a.actual_end is None, min_width=min_width
+            )
+        planned = axis.bar(a.planned_start, a.planned_end, min_width=min_width)
+        groups[a.objective].rows.append(Row(a, planned, actual, bool(a.is_late)))
     offset = axis.at(today) + axis.day_width(today) / 2  # midday
     return GanttChart(
         today=today,
@@ -205,5 +286,8 @@ def build_gantt(
         years=years,
         groups=[g for g in groups.values() if g.rows],
         today_offset=round(offset, 3) if 0 <= offset <= 100 else None,
-        month_px=month_width_px(axis.n_months),
+        month_px=month_px,
+        scale=scale,
+        ticks=ticks,
+        wide_month_px=wide_month_px,
     )

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -21,6 +21,7 @@ from targa.core import uploads
 from targa.core.access import Perm
 from targa.core.files import TransactionalFileField
 from targa.core.models import TrackedModel
+from targa.core.ordering import Natural, urgency_order
 from targa.core.workflow import Comment, transition
 
 
@@ -293,13 +294,14 @@ class Stakeholder(Attachable, TrackedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New stakeholder")
     province_path = "province"
     _history_m2m_fields = ["communes"]
 
     class Meta:
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
-        ordering = ["name"]
+        ordering = [Natural("name"), "id"]  # "Délégation" before "Division"
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "name"],
@@ -347,13 +349,14 @@ class Contact(TrackedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
+    add_label = _("New contact")
     province_path = "stakeholder__province"
     delete_perm = "change"
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["name"]
+        ordering = [Natural("name"), "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -540,11 +543,11 @@ class ExecutionContract(Attachable, TrackedModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SIGNED = "signed", _("signed")
-        IN_PROGRESS = "in_progress", _("in progress")
-        CLOSED = "closed", _("closed")
-        TERMINATED = "terminated", _("terminated")
+        DRAFT = "draft", pgettext_lazy("contract status", "draft")
+        SIGNED = "signed", pgettext_lazy("contract status", "signed")
+        IN_PROGRESS = "in_progress", pgettext_lazy("contract status", "in progress")
+        CLOSED = "closed", pgettext_lazy("contract status", "closed")
+        TERMINATED = "terminated", pgettext_lazy("contract status", "terminated")
 
     province = models.ForeignKey(
         Province,
@@ -575,6 +578,7 @@ class ExecutionContract(Attachable, TrackedModel):
     status = FSMField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
 
+    add_label = _("New execution contract")
     province_path = "province"
 
     class Meta:
@@ -733,6 +737,27 @@ class ActivityQuerySet(models.QuerySet):
             )
         )
 
+    def by_urgency(self, today: datetime.date | None = None, *first) -> "ActivityQuerySet":
+        """Ordered by `first` (e.g. "objective"), then late ones first (the most overdue
+        first: the missed planned end, or the missed start of one not begun), then open ones
+        by planned end, then done ones (the latest finished first), cancelled ones last.
+        Late is `activity_late_q`, the one rule."""
+        today = today or timezone.localdate()
+        open_statuses = [Activity.Status.PLANNED, Activity.Status.IN_PROGRESS]
+        missed = models.Case(
+            models.When(planned_end__lt=today, then=models.F("planned_end")),
+            default=models.F("planned_start"),
+        )
+        terms = urgency_order(
+            late=activity_late_q(today),
+            open=models.Q(status__in=open_statuses),
+            missed=missed,
+            due="planned_end",
+            closed_on="actual_end",
+            last=models.Q(status=Activity.Status.CANCELLED),
+        )
+        return self.order_by(*first, *terms)
+
     def in_year(self, year: int) -> "ActivityQuerySet":
         """Activities whose planned or actual period touches `year`."""
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -747,10 +772,10 @@ class Activity(Attachable, TrackedModel):
     """An activity of a province's chronogram: what is planned, when it really happened."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
+        PLANNED = "planned", pgettext_lazy("activity status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("activity status", "in progress")
+        DONE = "done", pgettext_lazy("activity status", "done")
+        CANCELLED = "cancelled", pgettext_lazy("activity status", "cancelled")
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="activities", verbose_name=_("province")
@@ -791,6 +816,7 @@ class Activity(Attachable, TrackedModel):
 
     objects = ActivityQuerySet.as_manager()
 
+    add_label = _("New activity")
     province_path = "province"
 
     class Meta:
@@ -914,6 +940,7 @@ class FieldVisit(Attachable, TrackedModel):
 
     objects = FieldVisitQuerySet.as_manager()
 
+    add_label = _("New visit or meeting")
     province_path = "province"
     _history_m2m_fields = ["communes", "stakeholders"]
 
@@ -955,8 +982,8 @@ class FollowUpAction(TrackedModel):
     """Something to do after a visit or a meeting, by whom and by when."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        DONE = "done", _("done")
+        OPEN = "open", pgettext_lazy("action status", "open")
+        DONE = "done", pgettext_lazy("action status", "done")
 
     visit = models.ForeignKey(
         FieldVisit,
@@ -974,6 +1001,7 @@ class FollowUpAction(TrackedModel):
 
     objects = FollowUpActionQuerySet.as_manager()
 
+    add_label = _("New follow-up action")
     province_path = "visit__province"
     delete_perm = "change"
 

@@ -19,6 +19,7 @@ from provinces.models import (
     follow_up_overdue_q,
 )
 from targa.core.models import User
+from targa.core.ordering import NaturalName
 from targa.core.selectors import count_per
 
 CURRENT_PROVINCE_SESSION_KEY = "current_province"
@@ -38,7 +39,7 @@ def home_provinces(user) -> list[tuple[Province, frozenset[Perm]]]:
     provinces = (
         provinces_for_user(user)
         .annotate(n_communes=Count("communes", distinct=True))
-        .order_by("name_fr")
+        .order_by(NaturalName())
     )
     return [(p, perms_in(user, p)) for p in provinces]
 

@@ -29,8 +29,9 @@ from provinces.access import (
 from provinces.forms import ProgrammeCreateForm, ProgrammeForm
 from provinces.models import Commune, Province, ProvinceProgramme
 from provinces.services import programme_set_active
-from targa.core import registry
+from targa.core import crud, registry
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 
@@ -104,6 +105,19 @@ class CommuneListView(ProvinceMixin, TemplateView):
         qs = selectors.communes_of(self.province, search=q, kind=kind)
         ctx["page_obj"] = Paginator(qs, 25).get_page(self.request.GET.get("page"))
         ctx.update(q=q, kind=kind, kinds=Commune.Kind.choices)
+        ctx.update(
+            crud.list_context(
+                Commune,
+                (
+                    crud.Col("name", _("Commune")),
+                    crud.Col("cercle", _("Cercle")),
+                    crud.Col("kind", _("Type")),
+                    crud.Col("population", _("Population"), numeric=True, nowrap=True),
+                    crud.Col("youth", _("Aged 15–34"), numeric=True, nowrap=True),
+                ),
+                card_fields=("kind", "population", "youth"),
+            )
+        )
         return ctx
 
 
@@ -228,7 +242,7 @@ class SwitchProvinceView(View):
 
 
 def my_province_redirect(request):
-    provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
+    provinces = list(provinces_for_user(request.user).order_by(NaturalName())[:100])
     province = selectors.pick_current(provinces, request.session)
     if province is None:
         return redirect("home")

@@ -33,6 +33,7 @@ from provinces.models import (
     ExecutionContract,
     FieldVisit,
     FollowUpAction,
+    FrameworkConvention,
 )
 from provinces.resources import (
     ActivityResource,
@@ -42,6 +43,7 @@ from provinces.resources import (
 )
 from targa.core import crud
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 # Framework conventions: national reference data.
@@ -77,6 +79,14 @@ class ConventionListView(TemplateView):
             filter=filterset,
             q=q,
             can_manage=has_global_perm(self.request.user, Perm.MANAGE),
+            **crud.list_context(
+                FrameworkConvention,
+                (
+                    crud.Col("title", _("Title")),
+                    crud.Col("signed_on", _("Signature date")),
+                    crud.Col("provinces", _("Provinces covered")),
+                ),
+            ),
         )
         return ctx
 
@@ -108,7 +118,7 @@ class ConventionDetailView(ConventionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["provinces"] = self.object.provinces.order_by("name_fr")
+        ctx["provinces"] = self.object.provinces.order_by(NaturalName())
         ctx["contracts"] = selectors.contracts_of_convention(self.object, self.request.user)
         ctx["can_manage"] = has_global_perm(self.request.user, Perm.MANAGE)
         return ctx
@@ -148,6 +158,13 @@ class ContractListView(ContractMixin, crud.ScopedListView):
     search_fields = ("reference", "notes", "convention__title")
     resource_class = ContractResource
     ordering = ("-start_on", "reference")
+    columns = (
+        crud.Col("reference", _("Reference")),
+        crud.Col("status", _("Status")),
+        crud.Col("period", _("Period"), nowrap=True),
+        crud.Col("budget", _("Budget (MAD)"), nowrap=True, numeric=True),
+    )
+    card_fields = ("status", "period", "budget")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -195,7 +212,17 @@ class ActivityListView(ActivityMixin, crud.ScopedListView):
     filterset_class = ActivityFilter
     search_fields = ("title", "deliverable", "responsible_name")
     resource_class = ActivityResource
-    ordering = ("planned_start", "planned_end", "id")
+    columns = (
+        crud.Col("title", _("Activity")),
+        crud.Col("planned", _("Planned"), nowrap=True),
+        crud.Col("actual", _("Actual"), nowrap=True),
+        crud.Col("status", _("Status")),
+        crud.Col("responsible", _("Responsible")),
+    )
+    card_fields = ("status", "planned", "actual", "responsible")
+
+    def order(self, qs):
+        return qs.by_urgency(timezone.localdate())  # what is late first (issue 8)
 
     def rows_context(self, qs):
         return {**super().rows_context(qs), "counts": selectors.activity_counts(qs)}
@@ -205,7 +232,10 @@ class ActivityGanttView(ActivityListView):
     """The same filtered activities as the list, drawn as a Gantt chart (all of them)."""
 
     template_name = "provinces/activity_gantt.html"
-    ordering = ("objective", "planned_start", "planned_end", "id")
+
+    def order(self, qs):
+        # Grouped by objective (the chart's groups), what is late first in each.
+        return qs.by_urgency(timezone.localdate(), "objective")
 
     def rows_context(self, qs):
         year = self.filter_value("year")  # one of the filter's years, or None
@@ -254,6 +284,13 @@ class VisitListView(VisitMixin, crud.ScopedListView):
     search_fields = ("purpose", "findings", "people_met", "stakeholders__name")
     resource_class = FieldVisitResource
     ordering = ("-date", "-id")
+    columns = (
+        crud.Col("date", _("Date")),
+        crud.Col("purpose", _("Purpose")),
+        crud.Col("where", _("Where, whom")),
+        crud.Col("follow_up", _("Follow-up"), nowrap=True, numeric=True),
+    )
+    card_fields = ("follow_up", "purpose")
 
     def get_queryset(self):
         qs = super().get_queryset().with_action_counts()
@@ -344,7 +381,7 @@ class FollowUpStatusView(FollowUpMixin, crud.ScopedObjectMixin, View):
 
 class FollowUpCompleteView(FollowUpStatusView):
     service = staticmethod(services.follow_up_action_complete)
-    success_message = _("Action marked done.")
+    success_message = _("Action marked done. If this was a mistake, reopen it on its line.")
 
 
 class FollowUpReopenView(FollowUpStatusView):

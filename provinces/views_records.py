@@ -23,6 +23,7 @@ from provinces.models import (
 )
 from provinces.resources import StakeholderResource
 from targa.core import crud
+from targa.core.ordering import Natural
 from targa.core.records import record_delete
 
 
@@ -36,7 +37,14 @@ class StakeholderListView(StakeholderMixin, crud.ScopedListView):
     filterset_class = StakeholderFilter
     search_fields = ("name", "acronym", "contacts__name")
     resource_class = StakeholderResource
-    ordering = ("name",)
+    ordering = (Natural("name"), "id")
+    columns = (
+        crud.Col("name", _("Name")),
+        crud.Col("kind", _("Type")),
+        crud.Col("communes", _("Communes covered")),
+        crud.Col("n_contacts", _("Contacts"), numeric=True),
+    )
+    card_fields = ("kind", "n_contacts")
 
     def get_queryset(self):
         return (
@@ -166,19 +174,34 @@ class AttachmentDownloadView(View):
 
 
 class AttachmentDeleteView(View):
-    http_method_names = ["post"]
+    """Ask (GET: the confirmation page), then remove (POST); the history keeps the file's row."""
 
-    def post(self, request, code, pk):
+    http_method_names = ["get", "post"]
+
+    def load(self, request, code, pk) -> Attachment:
         province = access_province(user=request.user, code=code)
-        attachment = access_object(
+        return access_object(
             Attachment.objects.filter(province=province),
             user=request.user,
             perm=Perm.CHANGE,
             pk=pk,
         )
+
+    def back_url(self, attachment: Attachment, code: str) -> str:
         target = attachment.record
+        return target.get_absolute_url() if target else reverse("provinces:detail", args=[code])
+
+    def get(self, request, code, pk):
+        attachment = self.load(request, code, pk)
+        return TemplateResponse(
+            request,
+            "crud/confirm_delete.html",
+            {"object": attachment, "cancel_url": self.back_url(attachment, code)},
+        )
+
+    def post(self, request, code, pk):
+        attachment = self.load(request, code, pk)
+        back = self.back_url(attachment, code)
         record_delete(instance=attachment, by=request.user)
         messages.success(request, _("Attachment removed. Its history is kept."))
-        return HttpResponseRedirect(
-            target.get_absolute_url() if target else reverse("provinces:detail", args=[code])
-        )
+        return HttpResponseRedirect(back)

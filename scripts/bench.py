@@ -169,6 +169,48 @@ def export_many():
     return f"{job.state}, {job.file.size // 1024} KB" if job.file else f"{job.state}: {job.error}"
 
 
+MEETING_RECOMMENDATIONS = 50_000
+
+
+@bench(
+    f"meeting page, {MEETING_RECOMMENDATIONS:,} recs",
+    "Khénifra's latest held meeting, as its field agent, when earlier meetings left "
+    f"{MEETING_RECOMMENDATIONS:,} recommendations open, each with two follow-ups",
+    repeat=1,
+)
+def meeting_page_many_recommendations():
+    import statistics
+
+    from cpde.models import Meeting, Recommendation, RecommendationFollowUp
+
+    _many_recommendations(MEETING_RECOMMENDATIONS)
+    recs = Recommendation.objects.filter(meeting__committee__province__code="05.301")
+    bare = list(recs.filter(follow_ups__isnull=True).values_list("pk", "meeting__date"))
+    RecommendationFollowUp.objects.bulk_create(
+        [
+            RecommendationFollowUp(recommendation_id=pk, date=date, note=f"Suivi {j} " * 20)
+            for pk, date in bare
+            for j in range(2)
+        ],
+        batch_size=5000,
+    )
+    meeting = (
+        Meeting.objects.filter(committee__province__code="05.301", date__lte=timezone.localdate())
+        .order_by("-date")
+        .first()
+    )
+    client = client_as("agent.khenifra")
+    url = reverse("cpde:meeting_detail", args=["05.301", meeting.pk])
+    times, size = [], 0
+    for _ in range(5):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        size = len(response.content)
+    median = statistics.median(times) * 1000
+    return f"HTTP {response.status_code}, median {median:.0f} ms of 5, {size // 1024} KB of HTML"
+
+
 def main(names: list[str]) -> int:
     known = {name for name, _what, _fn, _repeat in BENCHES}
     unknown = set(names) - known

@@ -94,5 +94,8 @@ MATRIX = {
         Case(change(400), method="post", kwargs=_upload_to_province),
     ],
     "provinces:attachment_download": [Case(scoped(), kwargs=_attachment)],
-    "provinces:attachment_delete": [Case(change(302), method="post", kwargs=_attachment)],
+    "provinces:attachment_delete": [
+        Case(change(), kwargs=_attachment),  # the confirmation page
+        Case(change(302), method="post", kwargs=_attachment),
+    ],
 }

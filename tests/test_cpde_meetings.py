@@ -10,7 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from cpde.models import AgendaItem, Attendance, Committee, Meeting
+from cpde.selectors import AttendanceCounts
 from cpde.services import meeting_record_attendance
+from cpde.views.meetings import attendance_saved_message
 from tests import cpde_support as cs
 from tests.conftest import client_for
 from tests.factories import (
@@ -79,6 +81,80 @@ def test_attendance_is_saved_in_one_go(users, sheet):
     }
     assert Attendance.history.filter(meeting_id=meeting.pk).count() == 3
     assert Attendance.history.first().history_user == users["agent_a"]
+
+
+def test_after_saving_the_attendance_the_page_says_what_it_now_reads_in_its_section(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    data = {f"m{naima.pk}": "present", f"m{rachid.pk}": "excused", f"m{khadija.pk}": "present"}
+    agent = client_for(users["agent_a"])
+
+    response = agent.post(attendance_url(meeting), data, follow=True)
+
+    assert response.redirect_chain[-1][0].endswith("#attendance")
+    page = response.content.decode()
+    section = page[page.index('id="attendance"') : page.index('id="recommendations"')]
+    assert "Présences enregistrées : 2 présents, 1 excusé, 0 absent." in section
+    # Shown once, in the attendance section, not at the top of the page.
+    assert page.count("Présences enregistrées") == 1
+    opened = response.context["attendance_form"]["opened_versions"].value()
+    again = agent.post(attendance_url(meeting), {**data, "opened_versions": opened}, follow=True)
+    html = again.content.decode()
+    assert "Aucun changement" in html[html.index('id="attendance"') :]
+    assert "lignes enregistrées" not in page + html
+
+
+@pytest.mark.parametrize(
+    ("language", "counts", "expected"),
+    [
+        ("fr", (12, 2, 1), "Présences enregistrées : 12 présents, 2 excusés, 1 absent."),
+        ("fr", (1, 0, 0), "Présences enregistrées : 1 présent, 0 excusé, 0 absent."),
+        ("en", (12, 1, 0), "Attendance saved: 12 present, 1 excused, 0 absent."),
+        ("ar", (12, 2, 1), "تم حفظ الحضور: 12 حاضرًا، 2 معتذران، 1 غائب."),
+        ("ar", (3, 0, 11), "تم حفظ الحضور: 3 حاضرين، 0 معتذر، 11 غائبًا."),
+    ],
+)
+def test_attendance_saved_message_counts_each_status_in_the_users_language(
+    language, counts, expected
+):
+    present, excused, absent = counts
+    totals = AttendanceCounts(present=present, excused=excused, absent=absent)
+    with translation.override(language):
+        assert attendance_saved_message(changed=3, counts=totals) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Aucun changement : les présences étaient déjà enregistrées ainsi."),
+        ("ar", "لا تغيير: الحضور مسجل على هذا النحو من قبل."),
+        ("en", "No change: the attendance was already recorded like this."),
+    ],
+)
+def test_attendance_saved_without_change_says_so(language, expected):
+    with translation.override(language):
+        assert attendance_saved_message(changed=0, counts=AttendanceCounts(present=3)) == expected
+
+
+def test_attendance_sheet_opens_until_recorded_then_folds_under_the_names(users, sheet):
+    meeting, (naima, rachid, khadija) = sheet
+    agent = client_for(users["agent_a"])
+    fresh = agent.get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="attendance-sheet" open' in fresh
+    assert 'data-testid="attendance-names"' not in fresh
+    meeting_record_attendance(
+        meeting=meeting,
+        statuses={naima.pk: "present", rachid.pk: "excused", khadija.pk: "absent"},
+        by=users["agent_a"],
+    )
+    page = agent.get(meeting.get_absolute_url())
+    html = page.content.decode()
+    assert 'data-testid="attendance-sheet">' in html  # folded
+    groups = page.context["by_status"]
+    assert [(status, [m.name for m in members]) for status, _label, members in groups] == [
+        ("present", ["Naima Ouchen"]),
+        ("excused", ["Rachid Ouaddi"]),
+        ("absent", ["خديجة العلوي"]),
+    ]
 
 
 def test_attendance_with_one_line_left_blank_saves_nothing(users, sheet):

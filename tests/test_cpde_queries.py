@@ -1,8 +1,13 @@
 """Query counts of the CPDE pages are pinned, at sizes that would expose N+1 queries:
 25 members, 30 meetings, 40 recommendations with their follow-ups, 30 trainings…"""
 
+import re
+
 import pytest
+from django.db import connection
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cpde import models as cpde
@@ -178,8 +183,123 @@ def test_meeting_page_shows_everything_at_size(users, province_a, big):
     response = client_for(users["coord_a"]).get(big["meeting"].get_absolute_url())
     assert len(response.context["sheet"]) == 25
     assert len(response.context["issued"]) == 20
-    assert len(response.context["to_review"]) == 20
-    assert response.content.decode().count("Suivi 1") == 40
+    to_review = response.context["to_review"]
+    assert (len(to_review), to_review.total) == (10, 20)
+    # The latest follow-up of each recommendation shown (20 issued, 10 to review), no other.
+    html = response.content.decode()
+    assert html.count("Suivi 1") == 30
+    assert "Suivi 0" not in html
+
+
+def more_open_recommendations(big, n: int, follow_ups: int = 3) -> None:
+    """`n` more open recommendations of earlier meetings, each with `follow_ups` notes."""
+    earlier = cpde.Meeting.objects.filter(
+        committee=big["meeting"].committee, date__lt=big["meeting"].date
+    ).order_by("date")
+    recs = cpde.Recommendation.objects.bulk_create(
+        cpde.Recommendation(meeting=earlier[i % 10], text=f"Ajout {i}", due_date=cs.days(i))
+        for i in range(n)
+    )
+    cpde.RecommendationFollowUp.objects.bulk_create(
+        cpde.RecommendationFollowUp(recommendation=r, date=cs.days(-j), note=f"Note {j}")
+        for r in recs
+        for j in range(follow_ups)
+    )
+
+
+def test_meeting_page_queries_do_not_grow_with_recommendations_and_follow_ups(
+    users, province_a, big, django_assert_num_queries
+):
+    client = client_for(users["coord_a"])
+    url = big["meeting"].get_absolute_url()
+    client.get(url)  # the first page of a session also reads what later ones have cached
+    with CaptureQueriesContext(connection) as before:
+        first = client.get(url)
+    more_open_recommendations(big, 200)
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+
+    assert response.context["to_review"].total == 220
+    assert len(response.context["to_review"]) == 10
+    # Nor does the page: ten shown either way (the texts differ by a few characters).
+    assert abs(len(response.content) - len(first.content)) < 1000
+
+
+def test_meeting_page_never_loads_meeting_minutes_to_draw_follow_up_lines(users, province_a, big):
+    big["meeting"].minutes = "Longue discussion. " * 500
+    cpde.Meeting.objects.filter(pk=big["meeting"].pk).update(minutes=big["meeting"].minutes)
+    with CaptureQueriesContext(connection) as page_queries:
+        client_for(users["coord_a"]).get(big["meeting"].get_absolute_url())
+    lines = [
+        q["sql"]
+        for q in page_queries.captured_queries
+        if 'FROM "cpde_recommendationfollowup"' in q["sql"]
+        or 'FROM "cpde_recommendation"' in q["sql"]
+    ]
+    assert len(lines) >= 4  # issued and to review: the rows and their follow-ups
+    assert not [sql for sql in lines if '"cpde_meeting"."minutes"' in sql]
+
+
+def test_meeting_page_lists_the_oldest_due_first_and_links_to_all_of_them(users, province_a, big):
+    meeting = big["meeting"]
+    # Three of the earlier ones without a due date: they come after the 16 dated ones.
+    undated = cpde.Recommendation.objects.filter(meeting__date__lt=meeting.date).order_by("id")
+    cpde.Recommendation.objects.filter(
+        pk__in=list(undated.values_list("pk", flat=True)[:3])
+    ).update(due_date=None)
+    closed = cpde.Recommendation.objects.filter(meeting__date__lt=meeting.date).first()
+    cpde.Recommendation.objects.filter(pk=closed.pk).update(status="done", done_on=cs.TODAY)
+    client = client_for(users["coord_a"])
+
+    page = client.get(meeting.get_absolute_url())
+
+    to_review = page.context["to_review"]
+    expected = list(
+        cpde.Recommendation.objects.filter(
+            meeting__committee=meeting.committee, meeting__date__lt=meeting.date
+        )
+        .exclude(status__in=["done", "dropped"])
+        .order_by(F("due_date").asc(nulls_last=True), "meeting__date", "id")
+        .values_list("pk", flat=True)
+    )
+    assert to_review.total == len(expected) == 19
+    assert [r.pk for r in to_review] == expected[:10]
+    assert to_review.rows[-1].due_date is not None  # the undated ones come last
+    link = re.search(r'href="([^"]+)" data-testid="to-review-all"', page.content.decode())
+    listed = client.get(link.group(1).replace("&amp;", "&"))
+    assert listed.context["page_obj"].paginator.count == 19
+    assert {r.pk for r in listed.context["page_obj"]} <= set(expected)
+
+
+def test_recommendation_list_filters_open_ones_issued_before_a_date(users, province_a, big):
+    meeting = big["meeting"]
+    done = cpde.Recommendation.objects.filter(meeting__date__lt=meeting.date).first()
+    cpde.Recommendation.objects.filter(pk=done.pk).update(status="done", done_on=cs.TODAY)
+    client = client_for(users["coord_a"])
+    url = page("recommendation_list", province_a.code)
+
+    def listed(**params):
+        return client.get(url, params).context["page_obj"].paginator.count
+
+    assert listed() == 40
+    assert listed(status="not_closed") == 39
+    assert listed(issued_before=meeting.date.isoformat()) == 20
+    assert listed(status="not_closed", issued_before=meeting.date.isoformat()) == 19
+    assert listed(status="done") == 1
+
+
+def test_meeting_page_bounds_the_recommendations_it_issued_with_a_link_to_all(
+    users, province_a, big
+):
+    meeting = big["meeting"]
+    cpde.Recommendation.objects.bulk_create(
+        cpde.Recommendation(meeting=meeting, text=f"Encore {i}") for i in range(40)
+    )
+    page = client_for(users["coord_a"]).get(meeting.get_absolute_url())
+    issued = page.context["issued"]
+    assert (len(issued), issued.total) == (30, 60)
+    assert f"?meeting={meeting.pk}" in page.content.decode()
 
 
 def test_pv_pdf_queries(users, province_a, big, django_assert_max_num_queries):

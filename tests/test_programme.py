@@ -578,7 +578,7 @@ def test_activity_list_filters_by_objective_status_category_year_and_lateness(
     def titles(**params):
         return [a.title for a in client.get(url, params).context["page_obj"]]
 
-    assert titles() == ["Diagnostic 2021", "Formation 2022"]
+    assert titles() == ["Formation 2022", "Diagnostic 2021"]  # the late one first
     assert titles(objective=2) == ["Diagnostic 2021"]
     assert titles(status="done") == ["Diagnostic 2021"]
     assert titles(category=category().pk) == ["Formation 2022"]

@@ -14,6 +14,7 @@ from cpde.views.base import InCommitteeMixin, ProvincePageMixin
 from provinces.access import Perm, access_object
 from targa.core import crud
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
+from targa.core.ordering import Natural
 
 
 class CommitteeView(ProvincePageMixin, TemplateView):
@@ -107,7 +108,15 @@ class MemberListView(MemberMixin, crud.ScopedListView):
     filterset_class = MemberFilter
     search_fields = ("name", "institution_name", "position", "institution__name")
     resource_class = MemberResource
-    ordering = ("name", "id")
+    ordering = (Natural("name"), "id")
+    columns = (
+        crud.Col("name", _("Name")),
+        crud.Col("role", _("Role")),
+        crud.Col("institution", _("Institution")),
+        crud.Col("period", _("Period"), nowrap=True),
+        crud.Col("attended", _("Meetings attended"), numeric=True),
+    )
+    card_fields = ("role", "institution", "attended")
 
     def get_queryset(self):
         return selectors.members_with_attendance(

@@ -4,12 +4,14 @@ the PV as a PDF, agenda items and guests."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from cpde import selectors
-from cpde.filters import MeetingFilter
+from cpde.filters import MeetingFilter, RecommendationFilter
 from cpde.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -39,6 +41,15 @@ class MeetingListView(MeetingMixin, crud.ScopedListView):
     search_fields = ("subject", "place", "minutes", "decisions")
     resource_class = MeetingResource
     ordering = ("-date", "-start_time", "-id")
+    columns = (
+        crud.Col("date", _("Date")),
+        crud.Col("kind", _("Type")),
+        crud.Col("subject", _("Subject")),
+        crud.Col("place", _("Place")),
+        crud.Col("n_present", _("Present"), numeric=True),
+        crud.Col("n_recommendations", _("Recommendations"), numeric=True),
+    )
+    card_fields = ("kind", "subject", "n_present", "n_recommendations")
 
     def get_queryset(self):
         return selectors.meetings_with_counts(super().get_queryset())
@@ -51,8 +62,25 @@ def meeting_sections(meeting: Meeting) -> dict:
         "sheet": selectors.attendance_sheet(meeting),
         "guests": list(meeting.guests.all()),
         "counts": selectors.attendance_counts(meeting),
-        "issued": selectors.recommendations_issued_at(meeting),
     }
+
+
+def attendance_saved_message(*, changed: int, counts: selectors.AttendanceCounts) -> str:
+    """What the sheet's author reads after saving: what the sheet now says, or that it
+    said so already."""
+    if not changed:
+        return gettext("No change: the attendance was already recorded like this.")
+    return gettext("Attendance saved: %(present)s, %(excused)s, %(absent)s.") % {
+        "present": ngettext("%(n)s present", "%(n)s present", counts.present)
+        % {"n": counts.present},
+        "excused": ngettext("%(n)s excused", "%(n)s excused", counts.excused)
+        % {"n": counts.excused},
+        "absent": ngettext("%(n)s absent", "%(n)s absent", counts.absent) % {"n": counts.absent},
+    }
+
+
+# The messages the meeting page shows inside its attendance section, not at the top.
+ATTENDANCE_MESSAGE = "in-page attendance"
 
 
 class MeetingDetailView(MeetingMixin, crud.ScopedDetailView):
@@ -62,7 +90,15 @@ class MeetingDetailView(MeetingMixin, crud.ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         meeting = self.object
         ctx.update(meeting_sections(meeting))
+        ctx["issued"] = selectors.recommendations_issued_shown(meeting)
         ctx["to_review"] = selectors.recommendations_to_review(meeting)
+        ctx["to_review_query"] = urlencode(
+            {
+                "status": RecommendationFilter.NOT_CLOSED,
+                "issued_before": meeting.date.isoformat(),
+            }
+        )
+        ctx["by_status"] = selectors.attendance_by_status(ctx["sheet"])
         if ctx["can_change"] and meeting.has_taken_place and "attendance_form" not in kwargs:
             ctx["attendance_form"] = AttendanceForm(sheet=ctx["sheet"])
         return ctx
@@ -137,9 +173,11 @@ class MeetingAttendanceView(MeetingMixin, crud.ScopedObjectMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                counts = selectors.attendance_counts(self.object)
                 messages.success(
                     request,
-                    _("Attendance saved (%(n)s lines recorded or changed).") % {"n": changed},
+                    attendance_saved_message(changed=changed, counts=counts),
+                    extra_tags=ATTENDANCE_MESSAGE,
                 )
                 return HttpResponseRedirect(f"{self.object.get_absolute_url()}#attendance")
         return self.render_to_response(
@@ -157,6 +195,7 @@ class MeetingPvView(MeetingMixin, crud.ScopedObjectMixin, TemplateView):
         meeting = self.get_object()
         language = pdf_language(request.GET.get("lang"), request.LANGUAGE_CODE)
         context = {"meeting": meeting, "province": self.province, **meeting_sections(meeting)}
+        context["issued"] = selectors.recommendations_issued_at(meeting)
         context["committee"] = meeting.committee
         # The PV lists those present first, then excused, then absent.
         order = list(Attendance.Status.values)

@@ -28,6 +28,7 @@ from provinces.access import Perm, has_global_perm, provinces_for_user
 from provinces.selectors import pick_current
 from targa.core import crud
 from targa.core.editing import form_invalid_with
+from targa.core.ordering import NaturalName
 from targa.core.records import EditConflict
 
 
@@ -57,6 +58,14 @@ class QuestionnaireListView(QuestionnaireMixin, crud.ScopedListView):
     search_fields = ("title", "title_ar")
     resource_class = QuestionnaireResource
     ordering = ("province", "-created_at", "-id")
+    columns = (
+        crud.Col("title", _("Title")),
+        crud.Col("scope", _("Scope")),
+        crud.Col("n_questions", _("Questions"), numeric=True),
+        crud.Col("n_responses", _("Responses here"), numeric=True),
+        crud.Col("results", ""),
+    )
+    card_fields = ("scope", "n_responses", "results")
 
     def get_queryset(self):
         return selectors.questionnaires_with_counts(self.base_queryset(), self.province)
@@ -144,7 +153,7 @@ class QuestionnaireGotoView(View):
     """A national questionnaire's address without a province: open it in the user's own."""
 
     def get(self, request, pk):
-        provinces = list(provinces_for_user(request.user).order_by("name_fr")[:100])
+        provinces = list(provinces_for_user(request.user).order_by(NaturalName())[:100])
         province = pick_current(provinces, request.session)
         questionnaire = get_object_or_404(Questionnaire, pk=pk, province__isnull=True)
         if province is None:
@@ -263,6 +272,13 @@ class ResponseListView(ResponseMixin, crud.ScopedListView):
     filterset_class = ResponseFilter
     search_fields = ("member__name", "institution__name", "institution_name")
     ordering = ("-responded_on", "-id")
+    columns = (
+        crud.Col("respondent", _("Respondent")),
+        crud.Col("institution", _("Institution")),
+        crud.Col("responded_on", _("Answered on")),
+        crud.Col("n_answers", _("Answers"), numeric=True),
+    )
+    card_fields = ("responded_on", "institution", "n_answers")
 
     def get_queryset(self):
         return selectors.responses_of(self.parent, self.province)

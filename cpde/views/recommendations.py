@@ -37,7 +37,17 @@ class RecommendationListView(RecommendationMixin, crud.ScopedListView):
     filterset_class = RecommendationFilter
     search_fields = ("text", "owner_name", "owner__name", "owner__acronym")
     resource_class = RecommendationResource
-    ordering = ("due_date", "meeting__date", "id")
+    columns = (
+        crud.Col("text", _("Recommendation")),
+        crud.Col("owner", _("Responsible")),
+        crud.Col("due_date", _("Due date")),
+        crud.Col("status", _("Status")),
+        crud.Col("meeting", _("Meeting"), nowrap=True),
+    )
+    card_fields = ("status", "due_date", "owner")
+
+    def order(self, qs):
+        return qs.by_urgency()  # late first, then open by due date, then closed
 
     def get_queryset(self):
         return super().get_queryset().with_overdue().select_related("meeting", "owner")

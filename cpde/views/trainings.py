@@ -29,6 +29,14 @@ class TrainingListView(TrainingMixin, crud.ScopedListView):
     search_fields = ("theme", "trainer", "place")
     resource_class = TrainingResource
     ordering = ("-start_date", "-id")
+    columns = (
+        crud.Col("theme", _("Theme")),
+        crud.Col("dates", _("Dates"), nowrap=True),
+        crud.Col("trainer", _("Trainer")),
+        crud.Col("attended", _("Attended"), numeric=True),
+        crud.Col("evaluation", _("Average evaluation"), numeric=True, nowrap=True),
+    )
+    card_fields = ("dates", "trainer", "attended")
 
     def get_queryset(self):
         return selectors.with_training_stats(super().get_queryset())
@@ -124,7 +132,17 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
     filterset_class = RoadmapFilter
     search_fields = ("need", "notes", "trainings__theme")
     resource_class = RoadmapItemResource
-    ordering = ("target_date", "id")
+    columns = (
+        crud.Col("need", _("Need found")),
+        crud.Col("priority", _("Priority")),
+        crud.Col("trainings", _("Planned trainings")),
+        crud.Col("target_date", _("Target date")),
+        crud.Col("status", _("Status")),
+    )
+    card_fields = ("status", "target_date", "priority")
+
+    def order(self, qs):
+        return qs.by_urgency()  # open items by target date first, then closed ones
 
     def get_queryset(self):
         return super().get_queryset().select_related("question").prefetch_related("trainings")

@@ -79,3 +79,11 @@ document.addEventListener("htmx:configRequest", function (event) {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 })();
+
+/* A list's filters fold on a phone only (includes/list_filters.html); a browser that cannot
+   show a closed <details>' content at a desk (no ::details-content) gets it opened there. */
+document.addEventListener("DOMContentLoaded", function () {
+  var supported = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  if (supported || !window.matchMedia("(min-width: 768px)").matches) return;
+  document.querySelectorAll("details.list-filters-fold").forEach(function (fold) { fold.open = true; });
+});

@@ -27,6 +27,8 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(lockout.forget_failures_on_login, dispatch_uid="targa-lockout")
 
+        from targa.core import ordering  # noqa: F401  (registers SQLite's dictionary order)
+
     def contributions(self):
         from targa.core.registry import Contributions, MenuEntry
 

@@ -14,6 +14,7 @@ different branches answers 404.
 
 import io
 import uuid
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -28,6 +29,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -110,6 +112,125 @@ def run_list_export(job) -> tuple[str, str, bytes]:
     )
 
 
+@dataclass(frozen=True)
+class Col:
+    """A column of a record list, when a name alone does not say enough: its label (else
+    the model field's verbose name), whether it never wraps (dates, codes, amounts: else
+    found from the field) and whether it holds numbers (aligned to the end in a table)."""
+
+    name: str
+    label: object = None
+    nowrap: bool | None = None
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column as a list draws it: a table column at a desk; below Bootstrap's md
+    breakpoint a labelled line of the record's card. The first column is the card's title;
+    the key columns come right after it in their `order`, the others below them."""
+
+    name: str
+    label: str
+    role: str  # "title", "key" or "more"
+    order: int  # place on the card (0 the title, 1… the key columns, 99 the others)
+    nowrap: bool
+    numeric: bool
+
+    @property
+    def css(self) -> str:
+        """The cell's classes: its role and place on a card (targa.css, "Phone lists")."""
+        classes = [f"lc-{self.role}"]
+        if self.role == "key":
+            classes.append(f"lc-o{min(self.order, 6)}")
+        if self.numeric:
+            classes.append("text-md-end")
+        return " ".join(classes)
+
+
+# What a list shows first on a phone when it does not say (`card_fields`): the status,
+# then dates, then who is responsible.
+_DATE_FIELDS = (models.DateField, models.TimeField)
+_RESPONSIBLE_WORDS = ("responsible", "owner", "trainer")
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name.removeprefix("get_").removesuffix("_display"))
+    except Exception:
+        return None
+
+
+def _key_rank(model, name: str) -> int | None:
+    f = _field(model, name)
+    if f is not None and (f is state_field(model) or f.name == "status"):
+        return 0
+    if name == "status":
+        return 0
+    if isinstance(f, _DATE_FIELDS):
+        return 1
+    if any(word in name for word in _RESPONSIBLE_WORDS):
+        return 2
+    return None
+
+
+def column_label(model, name: str) -> str:
+    """A column's label: the model field's verbose name, or the property's short_description."""
+    f = _field(model, name)
+    if f is not None:
+        return str(f.verbose_name).capitalize()
+    label = getattr(getattr(model, name, None), "short_description", None)
+    if label is None:
+        raise ImproperlyConfigured(f"Column {name} of {model.__name__} has no label")
+    return str(label)
+
+
+def list_columns(model, columns, card_fields=None) -> list[ListColumn]:
+    """The columns of a list of `model`, with their place on a phone card.
+
+    `columns` are attribute names or `Col`s, in the table's order; the first is the title of
+    each card. `card_fields` names the key columns, in their order on the card; by default
+    the status, the dates and who is responsible, as the table orders them.
+    """
+    specs = [c if isinstance(c, Col) else Col(c) for c in columns]
+    names = [c.name for c in specs]
+    if card_fields is None:
+        ranked = [(_key_rank(model, n), i, n) for i, n in enumerate(names[1:])]
+        card_fields = [n for rank, _i, n in sorted(r for r in ranked if r[0] is not None)]
+    unknown = set(card_fields) - set(names[1:])
+    if unknown:
+        raise ImproperlyConfigured(f"Card fields {sorted(unknown)} are not columns of the list")
+    out = []
+    for i, spec in enumerate(specs):
+        if i == 0:
+            role, order = "title", 0
+        elif spec.name in card_fields:
+            role, order = "key", list(card_fields).index(spec.name) + 1
+        else:
+            role, order = "more", 99
+        f = _field(model, spec.name)
+        nowrap = spec.nowrap
+        if nowrap is None:
+            nowrap = isinstance(f, (*_DATE_FIELDS, models.DecimalField))
+        out.append(
+            ListColumn(
+                name=spec.name,
+                label=str(spec.label) if spec.label is not None else column_label(model, spec.name),
+                role=role,
+                order=order,
+                nowrap=nowrap,
+                numeric=spec.numeric,
+            )
+        )
+    return out
+
+
+def list_context(model, columns, card_fields=None) -> dict:
+    """What {% list_head %} and {% cell %} read, for a list that is not a ScopedListView."""
+    bound = list_columns(model, columns, card_fields)
+    return {"columns": bound, "cols": {c.name: c for c in bound}}
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose choices of province-scoped models are limited to one province."""
 
@@ -121,6 +242,16 @@ class ScopedFilterSet(django_filters.FilterSet):
             queryset = getattr(f, "queryset", None)
             if isinstance(queryset, QuerySet) and hasattr(queryset.model, "province_path"):
                 f.queryset = in_province(queryset, province)
+
+
+def add_label(model) -> str:
+    """What the button and the form that create a `model` say: the model's own `add_label`
+    ("New meeting": "Nouvelle réunion", the adjective agreeing with its noun), else a
+    wording that agrees with any noun."""
+    label = getattr(model, "add_label", None)
+    if label:
+        return str(label)
+    return gettext("New %(what)s") % {"what": model._meta.verbose_name}
 
 
 class ScopedMixin:
@@ -197,6 +328,7 @@ class ScopedMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
+            add_label=add_label(self.model),
             province=self.province,
             perms_here=self.perms_here,
             can_change=Perm.CHANGE in self.perms_here,
@@ -237,9 +369,15 @@ class ScopedListView(ScopedMixin, TemplateView):
     template_name = "crud/list.html"
     filterset_class = None
     search_fields: tuple[str, ...] = ()
-    columns: tuple[str, ...] = ()  # attribute names shown in the generic table
+    # The list's columns: attribute names (or `Col`s) shown by the generic table; a list
+    # with its own template names here the cells it draws with {% cell %}. The first is the
+    # title of each record's card on a phone.
+    columns: tuple[str | Col, ...] = ()
+    # The key columns of a phone card, in their order after the title (status, dates,
+    # responsible); None: found from the model (see `list_columns`).
+    card_fields: tuple[str, ...] | None = None
     resource_class = None  # django-import-export resource for the export
-    ordering: tuple[str, ...] = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)  # the default order; `order()` may compute one
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self) -> QuerySet:
@@ -248,6 +386,7 @@ class ScopedListView(ScopedMixin, TemplateView):
     def filtered(self):
         qs = self.get_queryset()
         filterset = None
+        self.filters_dropped: list[str] = []
         if self.filterset_class is not None:
             filterset = self._filterset(self.request.GET, qs)
             if filterset.is_bound and not filterset.is_valid():
@@ -260,6 +399,7 @@ class ScopedListView(ScopedMixin, TemplateView):
                     % {"f": ", ".join(labels)},
                     fail_silently=True,
                 )
+                self.filters_dropped = list(filterset.errors)
                 data = self.request.GET.copy()
                 for name in filterset.errors:
                     data.pop(name, None)
@@ -270,7 +410,11 @@ class ScopedListView(ScopedMixin, TemplateView):
         q = self.request.GET.get("q", "").strip()
         if q and self.search_fields:
             qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
-        return qs.order_by(*self.ordering), filterset, q
+        return self.order(qs), filterset, q
+
+    def order(self, qs: QuerySet) -> QuerySet:
+        """The rows in the list's default order (a list may compute it, e.g. late first)."""
+        return qs.order_by(*self.ordering)
 
     def _filterset(self, data, qs):
         return self.filterset_class(
@@ -283,6 +427,13 @@ class ScopedListView(ScopedMixin, TemplateView):
         if fs is None or not fs.is_bound or not fs.is_valid():
             return None
         return fs.form.cleaned_data.get(name) or None
+
+    def filters_active(self, filterset) -> int:
+        """How many filters the list applies (the search box aside), for the folded
+        "Filters (n active)" of a phone."""
+        if filterset is None or not filterset.is_bound:
+            return 0
+        return sum(1 for name in filterset.form.fields if filterset.data.get(name, "") != "")
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
@@ -328,7 +479,9 @@ class ScopedListView(ScopedMixin, TemplateView):
             filter=filterset,
             q=q,
             searchable=bool(self.search_fields),
-            columns=[(c, self.column_label(c)) for c in self.columns],
+            filters_active=self.filters_active(filterset),
+            filters_open=bool(self.filters_dropped),
+            **list_context(self.model, self.columns, self.card_fields),
             exportable=self.resource_class is not None,
             create_url=self.get_create_url(),
         )
@@ -341,14 +494,7 @@ class ScopedListView(ScopedMixin, TemplateView):
         return reverse(f"{self.url_base}_create", kwargs=self.url_kwargs())
 
     def column_label(self, name: str) -> str:
-        field_name = name.removeprefix("get_").removesuffix("_display")
-        try:
-            return str(self.model._meta.get_field(field_name).verbose_name).capitalize()
-        except Exception as exc:  # a property: it must say its label
-            label = getattr(getattr(self.model, name, None), "short_description", None)
-            if label is None:
-                raise ImproperlyConfigured(f"Column {name} has no label") from exc
-            return str(label)
+        return column_label(self.model, name)
 
 
 class ScopedDetailView(ScopedObjectMixin, DetailView):

@@ -27,6 +27,7 @@ class MenuEntry:
     url_name: str
     icon: str  # a Bootstrap Icons name, e.g. "people"
     order: int = 100
+    title: Any = ""  # the long name, when the label is a short one (a tooltip)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ import subprocess
 import pytest
 from playwright.sync_api import Page, expect
 
-from cpde.models import Meeting, Recommendation
+from cpde.models import Committee, Meeting, Recommendation
+from cpde.services import meeting_create
 from targa.core.demo import seed_demo
+from targa.core.models import User
 from tests.browser.test_journeys import log_in
 from tests.conftest import ensure_territories
 
@@ -51,7 +53,9 @@ def test_field_agent_records_a_meeting_with_attendance_and_two_recommendations_o
     excused_name = excused_line.locator(".fw-semibold").inner_text()
     excused_line.locator("label").nth(1).click()
     form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("attendance-form")).to_be_visible()
+    expect(page.get_by_test_id("attendance-result")).to_contain_text(
+        f"{n_members - 1} présents, 1 excusé, 0 absent"
+    )
     statuses = dict(meeting.attendances.values_list("member__name", "status"))
     assert len(statuses) == n_members
     assert statuses[excused_name] == "excused"
@@ -74,6 +78,54 @@ def test_field_agent_records_a_meeting_with_attendance_and_two_recommendations_o
     expect(page.locator("main")).to_contain_text("Visiter la coopérative d'Aguelmous")
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize(
+    ("language", "saved"),
+    [("fr", "Présences enregistrées : 14 présents, 1 excusé, 0 absent."), ("ar", "تم حفظ الحضور")],
+)
+def test_agent_takes_attendance_on_a_phone_and_reads_the_result_where_they_are(
+    page: Page, live_server, demo, language, saved
+):
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in(page, base, "agent.khenifra")
+    page.context.add_cookies([{"name": "targa_language", "value": language, "url": base}])
+    meeting = meeting_create(
+        meeting=Meeting(
+            committee=Committee.objects.get(province__code=KHENIFRA),
+            kind="ordinary",
+            date=datetime.date.today(),
+            place="Siège de la Province",
+        ),
+        agenda=["Suivi des recommandations", "Divers"],
+        by=User.objects.get(username="agent.khenifra"),
+    ).instance
+    page.goto(f"{base}{meeting.get_absolute_url()}")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    # The page is no longer a long scroll: agenda and minutes fold, the sheet is compact.
+    assert page.evaluate("document.documentElement.scrollHeight") < 3200
+
+    page.locator("main a[href='#attendance']").first.click()
+    section = page.get_by_test_id("attendance")
+    everyone = section.locator("[data-mark-all=present]")
+    # "Everyone present" is on the first screen of the attendance section.
+    top = section.bounding_box()["y"]
+    box = everyone.bounding_box()
+    assert box["y"] + box["height"] - top <= 740
+    expect(everyone).to_be_in_viewport()
+    assert box["height"] >= 44
+    everyone.click()
+    lines = section.locator("[data-testid=attendance-form] li")
+    assert lines.count() == 15
+    lines.nth(1).locator("label").nth(1).click()  # one member excused
+    save = section.locator("[data-testid=attendance-form] button[type=submit]")
+    save.click()
+
+    result = page.get_by_test_id("attendance-result")
+    expect(result).to_contain_text(saved)
+    expect(result).to_be_in_viewport()
+    assert list(meeting.attendances.values_list("status", flat=True)).count("present") == 14
 
 
 def test_coordinator_closes_a_recommendation_and_the_late_list_shrinks(
