@@ -12,6 +12,7 @@ class CpdeConfig(AppConfig):
 
     def contributions(self):
         from cpde import selectors
+        from targa.core.choices import ChoiceSource
         from targa.core.exporters import ListsWorkbook, Sheet
         from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
 
@@ -36,6 +37,20 @@ class CpdeConfig(AppConfig):
                 ),
             ),
             demo="cpde.demo.seed",
+            # Records that grow with the years: picked by typing, not from a select.
+            choice_sources=(
+                ChoiceSource(
+                    "meetings",
+                    "cpde.Meeting",
+                    matcher="cpde.selectors.meetings_matching",
+                    filters=("date__gte",),
+                ),
+                ChoiceSource(
+                    "members",
+                    "cpde.CommitteeMember",
+                    search=("name", "institution_name", "position"),
+                ),
+            ),
             menu=(
                 # Short labels in the menu (the committee's Arabic name is four words long),
                 # the long names as their tooltips.

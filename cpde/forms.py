@@ -23,6 +23,7 @@ from cpde.models import (
     Training,
 )
 from cpde.services import ChoiceLine, Participation, parse_choice_lines, question_kind_locked
+from targa.core.choices import use_search_fields
 from targa.core.editing import SafeModelForm, ScopedForm, SheetForm, date_input
 from targa.core.ordering import Natural
 
@@ -229,6 +230,9 @@ class _FollowUpBase(forms.Form):
             committee_id=recommendation.meeting.committee_id,
             date__gte=recommendation.meeting.date,
         ).order_by("-date")
+        use_search_fields(self, recommendation.meeting.committee.province)
+        # Its follow-up is discussed at the meeting that recommended it or a later one.
+        self.fields["meeting"].narrow_suggestions(date__gte=recommendation.meeting.date)
 
 
 class FollowUpForm(_FollowUpBase):
@@ -305,6 +309,7 @@ class FollowUpEditForm(ScopedForm):
         self.fields["meeting"].queryset = self.fields["meeting"].queryset.filter(
             committee_id=rec.meeting.committee_id, date__gte=rec.meeting.date
         )
+        self.fields["meeting"].narrow_suggestions(date__gte=rec.meeting.date)
 
 
 class QuestionnaireForm(ScopedForm):

@@ -437,7 +437,15 @@ class Recommendation(TrackedModel):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # What `overdue_condition` reads, per meeting or nationally: the open ones only.
+            models.Index(
+                fields=["meeting", "due_date"],
+                condition=Q(due_date__isnull=False) & ~Q(status__in=["done", "dropped"]),
+                name="recommendation_open_due_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="dropped") | ~Q(dropped_reason=""),

@@ -1,4 +1,8 @@
-"""Excel and CSV exports of the CPDE's lists (django-import-export), in the user's language."""
+"""Excel and CSV exports of the CPDE's lists (django-import-export), in the user's language.
+
+Columns give values as they are (dates, numbers, booleans, lists): the writer in
+`targa.core.exports` types and formats them, one value per line for many-valued columns.
+"""
 
 from django.db.models import Prefetch
 from django.utils import formats
@@ -7,14 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from cpde.models import Answer, Question, Questionnaire, RecommendationFollowUp
-from targa.core.exports import StreamingResource
-
-
-def _yes_no(value: bool) -> str:
-    return gettext("yes") if value else gettext("no")
+from targa.core.exports import Field, StreamingResource
 
 
 def _date(value) -> str:
+    """A date inside a sentence (a follow-up line); a date column stays a date."""
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
@@ -29,24 +30,15 @@ class MemberResource(StreamingResource):
     position = fields.Field(attribute="position", column_name=_("Position"))
     phone = fields.Field(attribute="phone", column_name=_("Phone"))
     email = fields.Field(attribute="email", column_name=_("E-mail"))
-    start_date = fields.Field(column_name=_("Member since"))
-    end_date = fields.Field(column_name=_("Member until"))
-    current = fields.Field(column_name=_("Current member"))
+    start_date = fields.Field(attribute="start_date", column_name=_("Member since"))
+    end_date = fields.Field(attribute="end_date", column_name=_("Member until"))
+    current = fields.Field(attribute="is_current", column_name=_("Current member"))
     present = fields.Field(attribute="n_present", column_name=_("Meetings attended"))
-
-    def dehydrate_start_date(self, obj):
-        return _date(obj.start_date)
-
-    def dehydrate_end_date(self, obj):
-        return _date(obj.end_date)
-
-    def dehydrate_current(self, obj):
-        return _yes_no(obj.is_current())
 
 
 class MeetingResource(StreamingResource):
-    date = fields.Field(column_name=_("Date"))
-    start_time = fields.Field(column_name=_("Start time"))
+    date = fields.Field(attribute="date", column_name=_("Date"))
+    start_time = fields.Field(attribute="start_time", column_name=_("Start time"))
     kind = fields.Field(attribute="get_kind_display", column_name=_("Type"))
     place = fields.Field(attribute="place", column_name=_("Place"))
     subject = fields.Field(attribute="subject", column_name=_("Subject"))
@@ -56,41 +48,23 @@ class MeetingResource(StreamingResource):
     )
     decisions = fields.Field(attribute="decisions", column_name=_("Decisions"))
 
-    def dehydrate_date(self, obj):
-        return _date(obj.date)
-
-    def dehydrate_start_time(self, obj):
-        return obj.start_time.strftime("%H:%M") if obj.start_time else ""
-
 
 class RecommendationResource(StreamingResource):
-    meeting_date = fields.Field(column_name=_("Meeting date"))
+    meeting_date = fields.Field(attribute="meeting__date", column_name=_("Meeting date"))
     meeting_kind = fields.Field(attribute="meeting__get_kind_display", column_name=_("Meeting"))
     text = fields.Field(attribute="text", column_name=_("Recommendation"))
     owner = fields.Field(attribute="owner__name", column_name=_("Responsible institution"))
     owner_name = fields.Field(
         attribute="owner_name", column_name=_("Responsible person or service")
     )
-    due_date = fields.Field(column_name=_("Due date"))
+    due_date = fields.Field(attribute="due_date", column_name=_("Due date"))
     status = fields.Field(attribute="get_status_display", column_name=_("Status"))
-    late = fields.Field(column_name=_("Late"))
-    done_on = fields.Field(column_name=_("Done on"))
+    late = fields.Field(attribute="is_overdue", column_name=_("Late"))
+    done_on = fields.Field(attribute="done_on", column_name=_("Done on"))
     dropped_reason = fields.Field(
         attribute="dropped_reason", column_name=_("Reason for dropping it")
     )
     last_follow_up = fields.Field(column_name=_("Last follow-up"))
-
-    def dehydrate_meeting_date(self, obj):
-        return _date(obj.meeting.date)
-
-    def dehydrate_due_date(self, obj):
-        return _date(obj.due_date)
-
-    def dehydrate_done_on(self, obj):
-        return _date(obj.done_on)
-
-    def dehydrate_late(self, obj):
-        return _yes_no(obj.is_overdue)
 
     def dehydrate_last_follow_up(self, obj):
         follow_ups = list(obj.follow_ups.all())
@@ -99,31 +73,24 @@ class RecommendationResource(StreamingResource):
         last = follow_ups[-1]
         return f"{_date(last.date)} – {last.note}".strip(" –")
 
-    def export(self, queryset=None, **kwargs):
-        queryset = queryset.select_related("meeting", "owner").prefetch_related(
+    def prepare(self, queryset):
+        return queryset.select_related("meeting", "owner").prefetch_related(
             Prefetch("follow_ups", queryset=RecommendationFollowUp.objects.order_by("date", "id"))
         )
-        return super().export(queryset=queryset, **kwargs)
 
 
 class TrainingResource(StreamingResource):
     theme = fields.Field(attribute="theme", column_name=_("Theme"))
-    start_date = fields.Field(column_name=_("Start date"))
-    end_date = fields.Field(column_name=_("End date"))
+    start_date = fields.Field(attribute="start_date", column_name=_("Start date"))
+    end_date = fields.Field(attribute="end_date", column_name=_("End date"))
     trainer = fields.Field(attribute="trainer", column_name=_("Trainer"))
     place = fields.Field(attribute="place", column_name=_("Place"))
     participants = fields.Field(attribute="n_participants", column_name=_("Participants"))
     attended = fields.Field(attribute="n_attended", column_name=_("Attended"))
-    avg_score = fields.Field(column_name=_("Average evaluation (1 to 5)"))
-
-    def dehydrate_start_date(self, obj):
-        return _date(obj.start_date)
-
-    def dehydrate_end_date(self, obj):
-        return _date(obj.end_date)
+    avg_score = Field(column_name=_("Average evaluation (1 to 5)"), number_format="0.0")
 
     def dehydrate_avg_score(self, obj):
-        return round(obj.avg_score, 1) if obj.avg_score is not None else ""
+        return round(obj.avg_score, 1) if obj.avg_score is not None else None
 
 
 class RoadmapItemResource(StreamingResource):
@@ -131,22 +98,18 @@ class RoadmapItemResource(StreamingResource):
     question = fields.Field(column_name=_("Question of the assessment"))
     priority = fields.Field(attribute="get_priority_display", column_name=_("Priority"))
     trainings = fields.Field(column_name=_("Planned trainings"))
-    target_date = fields.Field(column_name=_("Target date"))
+    target_date = fields.Field(attribute="target_date", column_name=_("Target date"))
     status = fields.Field(attribute="get_status_display", column_name=_("Status"))
     notes = fields.Field(attribute="notes", column_name=_("Notes"))
 
     def dehydrate_question(self, obj):
-        return obj.question.label if obj.question_id else ""
+        return obj.question.label if obj.question_id else None
 
     def dehydrate_trainings(self, obj):
-        return "; ".join(t.theme for t in obj.trainings.all())
+        return [t.theme for t in obj.trainings.all()]
 
-    def dehydrate_target_date(self, obj):
-        return _date(obj.target_date)
-
-    def export(self, queryset=None, **kwargs):
-        queryset = queryset.select_related("question").prefetch_related("trainings")
-        return super().export(queryset=queryset, **kwargs)
+    def prepare(self, queryset):
+        return queryset.select_related("question").prefetch_related("trainings")
 
 
 def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResource]:
@@ -157,7 +120,7 @@ def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResourc
         respondent = fields.Field(column_name=_("Respondent"))
         institution = fields.Field(column_name=_("Institution"))
         sex = fields.Field(column_name=_("Sex"))
-        responded_on = fields.Field(column_name=_("Answered on"))
+        responded_on = fields.Field(attribute="responded_on", column_name=_("Answered on"))
 
         def dehydrate_respondent(self, obj):
             return obj.respondent
@@ -165,13 +128,10 @@ def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResourc
         def dehydrate_institution(self, obj):
             if obj.member_id:
                 return obj.member.institution_label
-            return obj.institution_name or (obj.institution.name if obj.institution_id else "")
+            return obj.institution_name or (obj.institution.name if obj.institution_id else None)
 
         def dehydrate_sex(self, obj):
-            return obj.member.get_sex_display() if obj.member_id else ""
-
-        def dehydrate_responded_on(self, obj):
-            return _date(obj.responded_on)
+            return obj.member.get_sex_display() if obj.member_id else None
 
         def get_export_fields(self, selected_fields=None):
             return [*super().get_export_fields(selected_fields), *self._question_fields]
@@ -182,14 +142,14 @@ def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResourc
                 return super().export_field(field, instance, **kwargs)
             answer = instance.answers_by_question.get(question.pk)
             if answer is None:
-                return ""
+                return None
             if question.kind == Question.Kind.SCALE:
                 return answer.value
             if question.has_choices:
-                return "; ".join(c.label for c in answer.choices.all())
+                return [c.label for c in answer.choices.all()]
             return answer.text
 
-        def export(self, queryset=None, **kwargs):
+        def prepare(self, queryset):
             queryset = queryset.select_related(
                 "member__institution", "institution"
             ).prefetch_related(
@@ -198,7 +158,7 @@ def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResourc
             rows = list(queryset)
             for response in rows:
                 response.answers_by_question = {a.question_id: a for a in response.answers.all()}
-            return super().export(queryset=rows, **kwargs)
+            return rows
 
     question_fields = []
     for question in questions:
@@ -212,12 +172,9 @@ def response_resource_for(questionnaire: Questionnaire) -> type[StreamingResourc
 class QuestionnaireResource(StreamingResource):
     title = fields.Field(attribute="label", column_name=_("Title"))
     scope = fields.Field(column_name=_("Scope"))
-    is_open = fields.Field(column_name=_("Open for answers"))
+    is_open = fields.Field(attribute="is_open", column_name=_("Open for answers"))
     questions = fields.Field(attribute="n_questions", column_name=_("Questions"))
     responses = fields.Field(attribute="n_responses", column_name=_("Responses here"))
 
     def dehydrate_scope(self, obj):
         return gettext("national") if obj.is_national else obj.province.name
-
-    def dehydrate_is_open(self, obj):
-        return _yes_no(obj.is_open)

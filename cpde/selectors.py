@@ -2,6 +2,7 @@
 questionnaire results and training statistics, each computed in the database."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cpde.models import (
     Answer,
@@ -37,8 +39,53 @@ from cpde.models import (
     current_member_condition,
 )
 from provinces.models import Province, Sex
+from targa.core.choices import words
 from targa.core.ordering import Natural, natural_key
 from targa.core.selectors import count_per, rounded_percent, whole_percentages
+
+# Dates as people type them: day/month/year as the pages write them, or ISO (2024-03-12).
+DAYS = (
+    (re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b"), (3, 2, 1)),
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), (1, 2, 3)),
+)
+MONTHS = (
+    (re.compile(r"\b(\d{1,2})[/.-](\d{4})\b"), (2, 1)),
+    (re.compile(r"\b(\d{4})-(\d{1,2})\b"), (1, 2)),
+)
+YEAR = re.compile(r"\b(\d{4})\b")
+
+
+def meetings_matching(qs: QuerySet, text: str) -> QuerySet:
+    """The meetings that what a person typed names (a search field, `targa.core.choices`):
+    a date as the pages write it (12/03/2024) or as ISO (2024-03-12), a month (03/2024,
+    2024-03) or a year, and words of the type, the subject or the place. The other words of
+    a meeting's name ("of" in "Ordinary meeting of 12/03/2024", in the user's language) are
+    ignored, so its name finds it."""
+    for pattern, (y, m, d) in DAYS:
+        for found in pattern.finditer(text):
+            try:
+                day = datetime.date(int(found[y]), int(found[m]), int(found[d]))
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(date=day)
+        text = pattern.sub(" ", text)
+    for pattern, (y, m) in MONTHS:
+        for found in pattern.finditer(text):
+            if not 1 <= int(found[m]) <= 12:
+                return qs.none()
+            qs = qs.filter(date__year=int(found[y]), date__month=int(found[m]))
+        text = pattern.sub(" ", text)
+    for year in YEAR.findall(text):
+        qs = qs.filter(date__year=int(year))
+    text = YEAR.sub(" ", text)
+    name = gettext("%(kind)s of %(date)s") % {"kind": "", "date": ""}
+    filler = {w.casefold() for w in words(name)}
+    for word in words(text):
+        if word.casefold() in filler:
+            continue
+        kinds = [v for v, k in Meeting.Kind.choices if word.casefold() in str(k).casefold()]
+        qs = qs.filter(Q(subject__icontains=word) | Q(place__icontains=word) | Q(kind__in=kinds))
+    return qs
 
 
 def committee_of(province: Province) -> Committee | None:

@@ -24,7 +24,7 @@ from provinces.models import (
     Stakeholder,
     accepts_attachments,
 )
-from targa.core.admin_mixins import TrackedModelAdmin
+from targa.core.admin_mixins import TrackedModelAdmin, TypedExcelExportMixin
 
 TERRITORY_FIELDS = (
     "code",
@@ -71,7 +71,7 @@ class CommuneResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class TerritoryAdmin(ImportExportModelAdmin):
+class TerritoryAdmin(TypedExcelExportMixin, ImportExportModelAdmin):
     list_display = ["code", "name_fr", "name_ar", "population"]
     search_fields = ["code", "name_fr", "name_ar"]
     list_per_page = 50

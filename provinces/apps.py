@@ -12,6 +12,7 @@ class ProvincesConfig(AppConfig):
 
     def contributions(self):
         from provinces import selectors
+        from targa.core.choices import ChoiceSource
         from targa.core.exporters import ListsWorkbook, Sheet
         from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
 
@@ -35,6 +36,19 @@ class ProvincesConfig(AppConfig):
                 ),
             ),
             access_layer="provinces.access",
+            # Records that grow with the years: picked by typing, not from a select.
+            choice_sources=(
+                ChoiceSource("stakeholders", "provinces.Stakeholder", search=("name", "acronym")),
+                ChoiceSource(
+                    "associations",
+                    "provinces.Stakeholder",
+                    search=("name", "acronym"),
+                    narrow=(("kind", "association"),),
+                    default=False,
+                ),
+                ChoiceSource("activities", "provinces.Activity", search=("title",)),
+                ChoiceSource("contracts", "provinces.ExecutionContract", search=("reference",)),
+            ),
             demo="provinces.demo.seed",
             menu=(
                 MenuEntry(_("Chronogram"), "provinces:activity_gantt", "bar-chart-steps", 10),

@@ -84,9 +84,9 @@ class StakeholderForm(ProvinceRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["managing_association"].queryset = self.fields[
-            "managing_association"
-        ].queryset.filter(kind=Stakeholder.Kind.ASSOCIATION)
+        association = self.fields["managing_association"]
+        association.queryset = association.queryset.filter(kind=Stakeholder.Kind.ASSOCIATION)
+        association.use_source("associations")  # suggest what the queryset accepts
 
 
 class ContactForm(ScopedForm):

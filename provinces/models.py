@@ -823,6 +823,16 @@ class Activity(Attachable, TrackedModel):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["planned_start", "planned_end", "id"]
+        # What `activity_late_q` reads, in a province or all of them: only the open
+        # activities, which stay few while done ones pile up over the years (both halves of
+        # the rule are about open activities, so the planner reads both from it).
+        indexes = [
+            models.Index(
+                fields=["province", "planned_end"],
+                condition=models.Q(status__in=["planned", "in_progress"]),
+                name="activity_open_end_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -1009,6 +1019,14 @@ class FollowUpAction(TrackedModel):
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["due_on", "id"]
+        # What `follow_up_overdue_q` reads: the open actions only.
+        indexes = [
+            models.Index(
+                fields=["visit", "due_on"],
+                condition=models.Q(status="open"),
+                name="followupaction_open_due_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description

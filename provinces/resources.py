@@ -1,11 +1,19 @@
-"""Excel and CSV exports of a province's records (django-import-export), in the user's language."""
+"""Excel and CSV exports of a province's records (django-import-export), in the user's language.
+
+Columns give values as they are (dates, numbers, booleans, lists of names): the writer in
+`targa.core.exports` types and formats them, one value per line for many-to-many columns.
+"""
 
 from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from targa.core.exports import StreamingResource
+from targa.core.exports import MONEY_FORMAT, Field, StreamingResource
+
+
+def _joined(*parts) -> str:
+    """The parts of one line (a contact, an action) that are filled in."""
+    return " – ".join(str(p) for p in parts if p)
 
 
 class StakeholderResource(StreamingResource):
@@ -22,23 +30,15 @@ class StakeholderResource(StreamingResource):
     contacts = fields.Field(column_name=_("Contacts"))
 
     def dehydrate_communes(self, obj):
-        return ", ".join(c.name for c in obj.communes.all())
+        return [c.name for c in obj.communes.all()]
 
     def dehydrate_contacts(self, obj):
-        return "; ".join(
-            " – ".join(p for p in (c.name, c.role, c.phone, c.email) if p)
-            for c in obj.contacts.all()
-        )
+        return [_joined(c.name, c.role, c.phone, c.email) for c in obj.contacts.all()]
 
-    def export(self, queryset=None, **kwargs):
-        queryset = queryset.select_related("managing_association").prefetch_related(
+    def prepare(self, queryset):
+        return queryset.select_related("managing_association").prefetch_related(
             "communes", "contacts"
         )
-        return super().export(queryset=queryset, **kwargs)
-
-
-def _yes_no(value: bool) -> str:
-    return gettext("yes") if value else gettext("no")
 
 
 class ConventionResource(StreamingResource):
@@ -49,13 +49,13 @@ class ConventionResource(StreamingResource):
     scope = fields.Field(attribute="scope", column_name=_("Purpose and scope"))
 
     def dehydrate_parties(self, obj):
-        return "; ".join(obj.party_list)
+        return obj.party_list
 
     def dehydrate_provinces(self, obj):
-        return ", ".join(p.name for p in obj.provinces.all())
+        return [p.name for p in obj.provinces.all()]
 
-    def export(self, queryset=None, **kwargs):
-        return super().export(queryset=queryset.prefetch_related("provinces"), **kwargs)
+    def prepare(self, queryset):
+        return queryset.prefetch_related("provinces")
 
 
 class ContractResource(StreamingResource):
@@ -66,11 +66,11 @@ class ContractResource(StreamingResource):
     start_on = fields.Field(attribute="start_on", column_name=_("Start date"))
     duration_months = fields.Field(attribute="duration_months", column_name=_("Duration (months)"))
     end_on = fields.Field(attribute="end_on", column_name=_("End date"))
-    budget = fields.Field(attribute="budget", column_name=_("Budget (MAD)"))
+    budget = Field(attribute="budget", column_name=_("Budget (MAD)"), number_format=MONEY_FORMAT)
     notes = fields.Field(attribute="notes", column_name=_("Notes"))
 
-    def export(self, queryset=None, **kwargs):
-        return super().export(queryset=queryset.select_related("convention"), **kwargs)
+    def prepare(self, queryset):
+        return queryset.select_related("convention")
 
 
 class ActivityResource(StreamingResource):
@@ -84,16 +84,12 @@ class ActivityResource(StreamingResource):
     actual_start = fields.Field(attribute="actual_start", column_name=_("Actual start"))
     actual_end = fields.Field(attribute="actual_end", column_name=_("Actual end"))
     status = fields.Field(attribute="get_status_display", column_name=_("Status"))
-    late = fields.Field(column_name=_("Late"))
+    late = fields.Field(attribute="is_late", column_name=_("Late"))
     responsible = fields.Field(attribute="responsible_display", column_name=_("Responsible"))
     deliverable = fields.Field(attribute="deliverable", column_name=_("Deliverable"))
 
-    def dehydrate_late(self, obj):
-        return _yes_no(obj.is_late)
-
-    def export(self, queryset=None, **kwargs):
-        queryset = queryset.with_lateness().select_related("category", "responsible")
-        return super().export(queryset=queryset, **kwargs)
+    def prepare(self, queryset):
+        return queryset.with_lateness().select_related("category", "responsible")
 
 
 class FieldVisitResource(StreamingResource):
@@ -107,26 +103,21 @@ class FieldVisitResource(StreamingResource):
     actions = fields.Field(column_name=_("Follow-up actions"))
 
     def dehydrate_communes(self, obj):
-        return ", ".join(c.name for c in obj.communes.all())
+        return [c.name for c in obj.communes.all()]
 
     def dehydrate_stakeholders(self, obj):
-        return ", ".join(str(s) for s in obj.stakeholders.all())
+        return [str(s) for s in obj.stakeholders.all()]
 
     def dehydrate_actions(self, obj):
-        return "; ".join(
-            " – ".join(
-                p
-                for p in (
-                    a.description,
-                    a.owner,
-                    formats.date_format(a.due_on, "SHORT_DATE_FORMAT") if a.due_on else "",
-                    a.get_status_display(),
-                )
-                if p
+        return [
+            _joined(
+                a.description,
+                a.owner,
+                formats.date_format(a.due_on, "SHORT_DATE_FORMAT") if a.due_on else "",
+                a.get_status_display(),
             )
             for a in obj.actions.all()
-        )
+        ]
 
-    def export(self, queryset=None, **kwargs):
-        queryset = queryset.prefetch_related("communes", "stakeholders", "actions")
-        return super().export(queryset=queryset, **kwargs)
+    def prepare(self, queryset):
+        return queryset.prefetch_related("communes", "stakeholders", "actions")

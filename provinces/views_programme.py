@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -68,7 +69,10 @@ class ConventionListView(TemplateView):
         fmt = request.GET.get("export")
         if fmt in crud.EXPORT_FORMATS:
             qs, _filterset, _q = self.filtered()
-            return crud.export_response(ConventionResource, qs, fmt, stem="conventions")
+            title = capfirst(str(FrameworkConvention._meta.verbose_name_plural))
+            return crud.export_response(
+                ConventionResource, qs, fmt, stem="conventions", title=title
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -165,6 +169,9 @@ class ContractListView(ContractMixin, crud.ScopedListView):
         crud.Col("budget", _("Budget (MAD)"), nowrap=True, numeric=True),
     )
     card_fields = ("status", "period", "budget")
+
+    def export_title(self) -> str:
+        return str(_("Contracts"))  # as in the menu; the plural name is 32 characters long
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

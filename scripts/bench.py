@@ -169,6 +169,17 @@ def export_many():
     return f"{job.state}, {job.file.size // 1024} KB" if job.file else f"{job.state}: {job.error}"
 
 
+@bench(
+    "scale",
+    "40 provinces of data: list pages, filter forms, late counts and plans, connections",
+    repeat=1,
+)
+def scale():
+    import bench_scale
+
+    return bench_scale.scale_report()
+
+
 MEETING_RECOMMENDATIONS = 50_000
 
 

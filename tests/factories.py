@@ -54,6 +54,26 @@ from provinces.models import (
 from targa.core import jobs
 from targa.core.models import Job, User
 from targa.core.records import record_create
+from valuechains import services as vc_services
+from valuechains.models import (
+    AdvocacyPoint,
+    Bottleneck,
+    Chain,
+    ChainScore,
+    Criterion,
+    Diagnostic,
+    FieldObservation,
+    FlagshipAction,
+    Indicator,
+    Operator,
+    Opportunity,
+    PlanObjective,
+    ProvinceWeight,
+    Sector,
+    Stage,
+    Supporter,
+    SwotEntry,
+)
 
 PROVINCE_A = "05.301"  # Khénifra
 PROVINCE_B = "02.251"  # Figuig
@@ -510,3 +530,254 @@ class RoadmapItemFactory(RecordFactory):
 
     committee = parent_in_province(CommitteeFactory)
     need = "Former au suivi"
+
+
+# Value chains (valuechains) ----------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class SectorFactory(RecordFactory):
+    class Meta:
+        model = Sector
+
+    code = factory.Sequence(lambda n: f"sector-{n}")
+    name_fr = factory.Sequence(lambda n: f"Secteur {n}")
+
+
+class CriterionFactory(RecordFactory):
+    class Meta:
+        model = Criterion
+
+    code = factory.Sequence(lambda n: f"criterion-{n}")
+    name_fr = factory.Sequence(lambda n: f"Critère {n}")
+    weight = 10
+    order = factory.Sequence(lambda n: n + 100)
+
+
+class ProvinceWeightFactory(RecordFactory):
+    """A province's own weight for a criterion, through `province_weight_set`."""
+
+    class Meta:
+        model = ProvinceWeight
+
+    province = factory.LazyFunction(default_province)
+    criterion = factory.SubFactory(CriterionFactory)  # national: by an administrator
+    weight = 20
+    reason = ""
+
+    @classmethod
+    def _create(cls, model_class, *, by, **fields):
+        return vc_services.province_weight_set(by=by, **fields)
+
+
+class ChainFactory(RecordFactory):
+    """A candidate chain and its scope (`cercles`, `communes`), through `chain_create`."""
+
+    class Meta:
+        model = Chain
+
+    province = factory.LazyFunction(default_province)
+    sector = factory.SubFactory(SectorFactory)  # national: written by an administrator
+    product = factory.Sequence(lambda n: f"Produit {n}")
+    cercles = ()
+    communes = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, by, cercles, communes, **fields):
+        fields["province"] = fields.get("province") or default_province()
+        chain = model_class(*args, **fields)
+        return vc_services.chain_create(
+            chain=chain, by=by, cercles=cercles, communes=communes
+        ).instance
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, cercles=(), communes=(), **fields):
+        return model_class(*args, **fields)
+
+
+class ChainScoreFactory(RecordFactory):
+    """A chain's score on a criterion, through `chain_score_set`."""
+
+    class Meta:
+        model = ChainScore
+
+    chain = parent(ChainFactory)
+    criterion = factory.SubFactory(CriterionFactory)  # national: by an administrator
+    score = 3
+    justification = ""
+
+    @classmethod
+    def _create(cls, model_class, *, by, **fields):
+        return vc_services.chain_score_set(by=by, **fields)
+
+
+class DiagnosticFactory(RecordFactory):
+    """A chain chosen for diagnosis (`chain_select`: a draft with its sections and the five
+    default stages), then moved through the workflow by the services up to `state`: an
+    operator is described before it is submitted, the coordinator's moves are made by `by`,
+    and a delivered one carries a small PDF."""
+
+    class Meta:
+        model = Diagnostic
+
+    class Params:
+        province = None
+
+    chain = parent_in_province(ChainFactory)
+    state = Diagnostic.Status.DRAFT
+
+    @classmethod
+    def _create(cls, model_class, *, by, chain, state):
+        diagnostic = vc_services.chain_select(chain=chain, by=by, expected_version=chain.version)
+        return diagnostic_moved_to(diagnostic, state, by=by)
+
+    @classmethod
+    def _build(cls, model_class, *, by=None, chain, state=Diagnostic.Status.DRAFT):
+        return model_class(chain=chain, number=1)
+
+
+def diagnostic_moved_to(diagnostic: Diagnostic, state: str, *, by: User) -> Diagnostic:
+    """Move a draft diagnostic on to `state` through the services, as its team would."""
+    path = {
+        Diagnostic.Status.DRAFT: [],
+        Diagnostic.Status.SUBMITTED: ["submit"],
+        Diagnostic.Status.RETURNED: ["submit", "send_back"],
+        Diagnostic.Status.VALIDATED: ["submit", "validate"],
+        Diagnostic.Status.DELIVERED: ["submit", "validate", "deliver"],
+    }[state]
+    if path and not Operator.objects.filter(stage__diagnostic=diagnostic).exists():
+        OperatorFactory(stage=diagnostic.stages.order_by("order").first(), by=by)
+    for name in path:
+        params = None
+        if name == "deliver":
+            params = {
+                "on": timezone.localdate(),
+                "recipient": "Division de l'Action Sociale",
+                "document": ContentFile(PDF_BYTES, name="diagnostic.pdf"),
+            }
+        diagnostic = vc_services.diagnostic_move(
+            diagnostic=diagnostic,
+            name=name,
+            by=by,
+            expected_version=diagnostic.version,
+            comment="Compléter les prix." if name == "send_back" else "",
+            params=params,
+        )
+    return diagnostic
+
+
+class StageFactory(RecordFactory):
+    class Meta:
+        model = Stage
+
+    class Params:
+        province = None
+
+    diagnostic = parent_in_province(DiagnosticFactory)
+    order = factory.LazyAttribute(lambda o: cpde_services.next_order(o.diagnostic.stages))
+    kind = Stage.Kind.OTHER
+    name = factory.Sequence(lambda n: f"Étape {n}")
+
+
+class OperatorFactory(RecordFactory):
+    class Meta:
+        model = Operator
+
+    stage = parent(StageFactory)
+    kind = Operator.Kind.PRODUCERS
+    description = factory.Sequence(lambda n: f"Producteurs {n}")
+    count = 40
+    women = 12
+    young = 8
+
+
+class SupporterFactory(RecordFactory):
+    class Meta:
+        model = Supporter
+
+    diagnostic = parent(DiagnosticFactory)
+    kind = Supporter.Kind.PUBLIC_SERVICE
+    name = factory.Sequence(lambda n: f"Service {n}")
+    stages = ()
+
+
+class BottleneckFactory(RecordFactory):
+    """A bottleneck at `stage` (the diagnostic's first stage unless said)."""
+
+    class Meta:
+        model = Bottleneck
+
+    diagnostic = parent(DiagnosticFactory)
+    stage = factory.LazyAttribute(lambda o: o.diagnostic.stages.order_by("order", "id").first())
+    title = factory.Sequence(lambda n: f"Goulot {n}")
+    level = "high"
+    source = "field_visit"
+
+
+class OpportunityFactory(BottleneckFactory):
+    class Meta:
+        model = Opportunity
+
+    title = factory.Sequence(lambda n: f"Opportunité {n}")
+
+
+class SwotEntryFactory(RecordFactory):
+    class Meta:
+        model = SwotEntry
+
+    diagnostic = parent(DiagnosticFactory)
+    quadrant = SwotEntry.Quadrant.STRENGTH
+    text = "Savoir-faire local"
+
+
+class FieldObservationFactory(RecordFactory):
+    class Meta:
+        model = FieldObservation
+
+    diagnostic = parent(DiagnosticFactory)
+    kind = FieldObservation.Kind.FOCUS_GROUP
+    date = factory.LazyFunction(lambda: days(-3))
+    place = "Siège de la commune"
+    women_young = 4
+    men_adult = 3
+
+
+class PlanObjectiveFactory(RecordFactory):
+    class Meta:
+        model = PlanObjective
+
+    diagnostic = parent(DiagnosticFactory)
+    text = "Doubler les ventes des coopératives"
+
+
+class FlagshipActionFactory(RecordFactory):
+    class Meta:
+        model = FlagshipAction
+
+    diagnostic = parent(DiagnosticFactory)
+    title = factory.Sequence(lambda n: f"Action phare {n}")
+    budget = 50000
+    start_date = factory.LazyFunction(lambda: days(10))
+    end_date = factory.LazyFunction(lambda: days(120))
+    partners = ()
+
+
+class IndicatorFactory(RecordFactory):
+    class Meta:
+        model = Indicator
+
+    action = parent(FlagshipActionFactory)
+    name = "Coopératives accompagnées"
+    unit = "number"
+    baseline = 0
+    target = 10
+
+
+class AdvocacyPointFactory(RecordFactory):
+    class Meta:
+        model = AdvocacyPoint
+
+    diagnostic = parent(DiagnosticFactory)
+    target_name = "Conseil provincial"
+    message = "Cofinancer l'unité de conditionnement."

@@ -106,7 +106,14 @@ def test_nginx_accepts_the_site(tmp_path):
     temp = " ".join(
         f"{kind}_temp_path {tmp_path / kind};" for kind in ("client_body", "proxy", "fastcgi")
     )
+    # The modules Debian's nginx.conf loads (brotli_static), with their paths made absolute:
+    # the test's nginx runs with its own prefix.
+    modules = "".join(
+        conf.read_text().replace(" modules/", " /usr/share/nginx/modules/")
+        for conf in sorted(Path("/etc/nginx/modules-enabled").glob("*.conf"))
+    )
     (tmp_path / "nginx.conf").write_text(
+        f"{modules}\n"
         f"pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};\n"
         "events {}\n"
         f"http {{ include /etc/nginx/mime.types; access_log off; {temp}\n"
@@ -157,6 +164,12 @@ def test_the_recipe_files_agree_with_each_other_and_the_settings():
     for unit in ("targa-web.service", "targa-worker@.service"):
         text = (DEPLOY / "systemd" / unit).read_text()
         assert f"ReadWritePaths={env['MEDIA_ROOT']}" in text
+    # Static files go out as the Brotli and gzip copies collectstatic wrote; pages come
+    # gzipped from Targa, with Django's BREACH padding, so nginx does not compress them.
+    static = re.search(r"location /static/ \{(.*?)\}", NGINX_SITE, re.S).group(1)
+    assert "brotli_static on;" in static and "gzip_static on;" in static
+    assert re.search(r"location / \{\s*gzip off;", NGINX_SITE)
+    assert "targa.core.middleware.TextGZipMiddleware" in settings.MIDDLEWARE
 
 
 def test_the_production_settings_pass_check_deploy(tmp_path):

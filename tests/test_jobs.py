@@ -70,6 +70,12 @@ def test_exported_cells_never_hold_a_formula(users, province_a, recommendations)
     cells = [row[TEXT] for row in sheet.iter_rows(min_row=2)]
     assert {c.data_type for c in cells} == {"s"}
     assert '=HYPERLINK("http://example.org","x")' in [c.value for c in cells]
+    # Text that starts like a formula is marked so that Excel keeps it text once edited.
+    assert {c.value for c in cells if c.quotePrefix} == {
+        '=HYPERLINK("http://example.org","x")',
+        "+1+1",
+    }
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
     body = agent.get(list_url(province_a, export="csv")).content.decode("utf-8-sig")
     column = [row[TEXT] for row in csv.reader(io.StringIO(body))][1:]
     assert '\'=HYPERLINK("http://example.org","x")' in column

@@ -20,12 +20,26 @@ from django.utils.http import urlsafe_base64_encode
 
 from provinces.models import Role
 from targa.core.models import Job
-from tests import matrix_cpde, matrix_programme, matrix_provinces
+from tests import (
+    matrix_cpde,
+    matrix_programme,
+    matrix_provinces,
+    matrix_vc_deliverable,
+    matrix_vc_diagnostic,
+    matrix_vc_selection,
+)
 from tests.conftest import client_for
 from tests.factories import JobFactory, MembershipFactory, UserFactory
 from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
 
-APP_MATRICES = [matrix_provinces.MATRIX, matrix_programme.MATRIX, matrix_cpde.MATRIX]
+APP_MATRICES = [
+    matrix_provinces.MATRIX,
+    matrix_programme.MATRIX,
+    matrix_cpde.MATRIX,
+    matrix_vc_selection.MATRIX,
+    matrix_vc_diagnostic.MATRIX,
+    matrix_vc_deliverable.MATRIX,
+]
 
 
 def _a(ctx):
@@ -133,6 +147,11 @@ MATRIX: dict[str, list[Case]] = {
             kwargs=_a,
             data=lambda ctx: {"exporter": "cpde.workbook", "format": "xlsx"},
         ),
+    ],
+    # Suggestions of a search field: the province's records, for whoever may open it.
+    "choices:suggest": [
+        Case(scoped(), kwargs=lambda ctx: {**_a(ctx), "source": "stakeholders"}),
+        Case(scoped(), kwargs=lambda ctx: {**_a(ctx), "source": "meetings"}),
     ],
     "users:list": [Case(ADMIN_ONLY)],
     "users:create": [Case(ADMIN_ONLY)],

@@ -18,13 +18,16 @@ def test_the_apps_declare_the_menu_cards_alerts_and_demo_seeds():
     assert [c.template for c in registry.province_cards()] == [
         "provinces/_programme_overview.html",
         "cpde/_province_card.html",
+        "valuechains/_province_card.html",
     ]
     assert [a.key for a in registry.home_alerts()] == [
         "late_activities",
         "late_recommendations",
+        "diagnostics_to_review",
+        "late_flagship_actions",
         "overdue_actions",
     ]
-    assert [app for app, _seed in registry.demo_seeds()] == ["provinces", "cpde"]
+    assert [app for app, _seed in registry.demo_seeds()] == ["provinces", "cpde", "valuechains"]
     assert registry.access_layer().__name__ == "provinces.access"
 
 

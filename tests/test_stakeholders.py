@@ -723,6 +723,7 @@ def test_only_records_with_a_page_accept_attachments():
         "FieldVisit",
         "Meeting",
         "Training",
+        "FieldObservation",  # a value-chain diagnostic's interviews and focus groups
     }
     assert all(hasattr(m, "get_absolute_url") for m in attachable)
 

@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -71,6 +72,9 @@ class OverdueListView(RecommendationListView):
 
     def export_stem(self) -> str:
         return f"recommendations-en-retard-{self.province.code}"
+
+    def export_title(self) -> str:
+        return gettext("Late recommendations")
 
 
 class RecommendationDetailView(RecommendationMixin, crud.ScopedDetailView):

@@ -144,6 +144,9 @@ class RoadmapItemListView(RoadmapItemMixin, crud.ScopedListView):
     def order(self, qs):
         return qs.by_urgency()  # open items by target date first, then closed ones
 
+    def export_title(self) -> str:
+        return str(_("Roadmap"))  # the plural name is longer than a sheet's 31 characters
+
     def get_queryset(self):
         return super().get_queryset().select_related("question").prefetch_related("trainings")
 

@@ -1,9 +1,12 @@
 """Django admin for records that hold field data: history, and no silent overwrite there either."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import capfirst
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from targa.core import exports
 from targa.core.editing import add_model_errors, form_m2m
 from targa.core.models import state_field
 from targa.core.records import EditConflict, record_create, record_update
@@ -75,3 +78,24 @@ class TrackedModelAdmin(SimpleHistoryAdmin):
         # The many-to-many values were saved by the services in save_model.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+class TypedExcelExportMixin:
+    """For a django-import-export admin: its Excel export goes through the one writer of
+    `targa.core.exports` (a sheet named after the model, typed cells, frozen header) rather
+    than tablib's ("Tablib Dataset", every cell text). Other formats and imports are
+    django-import-export's own."""
+
+    @property
+    def export_formats(self):
+        return [exports.TypedXLSX if f is base_formats.XLSX else f for f in super().export_formats]
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not isinstance(file_format, exports.TypedXLSX):
+            return super().get_export_data(file_format, request, queryset, **kwargs)
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        kwargs.pop("force_native_type", None)
+        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        data.title = capfirst(str(self.model._meta.verbose_name_plural))
+        return file_format.export_data(data)

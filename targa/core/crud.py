@@ -35,11 +35,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
-from targa.core import exports, jobs, workflow
+from targa.core import choices, exports, jobs, workflow
 from targa.core.access import (
     Perm,
     access_object,
@@ -58,20 +59,20 @@ EXPORT_FORMATS = exports.FORMATS
 def export_file(
     resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str, on_row=None
 ):
-    """The rows of `queryset` as (filename, content type, bytes), with the resource's columns."""
+    """The rows of `queryset` as (filename, content type, bytes), with the resource's columns,
+    through the one writer (`targa.core.exports`); `title` names the sheet."""
     resource = resource_class()
     resource.on_row = on_row
-    dataset = resource.export(queryset=queryset)
     out = io.BytesIO()
-    exports.write_table(dataset, fmt, out, title=title)
+    exports.write_table(resource.table(queryset, title=title), fmt, out)
     content_type, ext = EXPORT_FORMATS[fmt]
     return f"{stem}-{timezone.localdate()}.{ext}", content_type, out.getvalue()
 
 
-def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str = ""):
+def export_response(resource_class, queryset: QuerySet, fmt: str, *, stem: str, title: str):
     """The same file, as a download answered in the request (small lists)."""
     filename, content_type, body = export_file(
-        resource_class, queryset, fmt, stem=stem, title=title or stem
+        resource_class, queryset, fmt, stem=stem, title=title
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -107,9 +108,32 @@ def run_list_export(job) -> tuple[str, str, bytes]:
         qs,
         job.params["format"],
         stem=view.export_stem(),
-        title=str(view.model._meta.verbose_name_plural).capitalize(),
+        title=view.export_title(),
         on_row=progress.advance,
     )
+
+
+class SearchChoiceFilter(django_filters.Filter):
+    """A filter on one record typed by name (`targa.core.choices`): it stands in for a
+    ModelChoiceFilter whose records grow without bound, with the same field and lookup."""
+
+    field_class = choices.SearchChoiceField
+
+    @classmethod
+    def replacing(cls, f: django_filters.ModelChoiceFilter, queryset, source, province):
+        new = cls(
+            field_name=f.field_name,
+            lookup_expr=f.lookup_expr,
+            label=f.label,
+            method=f._method,
+            distinct=f.distinct,
+            exclude=f.exclude,
+            queryset=queryset,
+            source=source,
+            province=province,
+        )
+        new.model, new.parent = f.model, f.parent
+        return new
 
 
 @dataclass(frozen=True)
@@ -232,16 +256,23 @@ def list_context(model, columns, card_fields=None) -> dict:
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose choices of province-scoped models are limited to one province."""
+    """A FilterSet whose choices of province-scoped models are limited to one province;
+    a choice among records that grow without bound (meetings, stakeholders…) is typed, with
+    suggestions, instead of a select that lists them all (`targa.core.choices`)."""
 
     def __init__(self, *args, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         if province is None:
             return
-        for f in self.filters.values():
+        for name, f in list(self.filters.items()):
             queryset = getattr(f, "queryset", None)
             if isinstance(queryset, QuerySet) and hasattr(queryset.model, "province_path"):
                 f.queryset = in_province(queryset, province)
+                source = choices.source_for(queryset.model)
+                if source is not None and isinstance(f, django_filters.ModelChoiceFilter):
+                    self.filters[name] = SearchChoiceFilter.replacing(
+                        f, f.queryset, source, province
+                    )
 
 
 def add_label(model) -> str:
@@ -391,19 +422,45 @@ class ScopedListView(ScopedMixin, TemplateView):
             filterset = self._filterset(self.request.GET, qs)
             if filterset.is_bound and not filterset.is_valid():
                 # A filter the list cannot read (a hand-typed ?year=0, a stale link) is left
-                # out, and the person is told; the others still apply.
-                labels = [str(filterset.form[name].label) for name in filterset.errors]
-                messages.warning(
-                    self.request,
-                    gettext("These filters were not understood and are not applied: %(f)s.")
-                    % {"f": ", ".join(labels)},
-                    fail_silently=True,
-                )
+                # out, and the person is told; the others still apply. A typed choice that
+                # names nothing (or another province's record) says so, and stays typed.
+                typed = {
+                    name: filterset.form.data.get(name, "")
+                    for name in filterset.errors
+                    if isinstance(filterset.filters.get(name), SearchChoiceFilter)
+                }
+                for name in typed:
+                    messages.warning(
+                        self.request,
+                        gettext("%(filter)s: %(message)s")
+                        % {
+                            "filter": filterset.form[name].label,
+                            "message": " ".join(filterset.errors[name]),
+                        },
+                        fail_silently=True,
+                    )
+                labels = [
+                    str(filterset.form[name].label)
+                    for name in filterset.errors
+                    if name not in typed
+                ]
+                if labels:
+                    messages.warning(
+                        self.request,
+                        gettext("These filters were not understood and are not applied: %(f)s.")
+                        % {"f": ", ".join(labels)},
+                        fail_silently=True,
+                    )
                 self.filters_dropped = list(filterset.errors)
                 data = self.request.GET.copy()
                 for name in filterset.errors:
                     data.pop(name, None)
                 filterset = self._filterset(data, qs)
+                if typed and not filterset.is_bound:
+                    filterset.form.initial.update(typed)
+                elif typed and filterset.is_valid():
+                    filterset.form.data = filterset.form.data.copy()
+                    filterset.form.data.update(typed)
             if filterset.is_bound and filterset.is_valid():
                 qs = filterset.qs
         self.filterset = filterset
@@ -444,11 +501,15 @@ class ScopedListView(ScopedMixin, TemplateView):
     def export_stem(self) -> str:
         return f"{self.model._meta.model_name}-{self.province.code}"
 
+    def export_title(self) -> str:
+        """What the exported sheet is named: the list's plural name, translated."""
+        return capfirst(str(self.model._meta.verbose_name_plural))
+
     def export(self, fmt: str) -> HttpResponse:
         """A small list is answered at once; a large one becomes a background job, and the
         person follows its progress on the job's page."""
         qs, _filterset, _q = self.filtered()
-        title = str(self.model._meta.verbose_name_plural).capitalize()
+        title = self.export_title()
         if qs.count() <= settings.EXPORT_INLINE_MAX_ROWS:
             return export_response(
                 self.resource_class, qs, fmt, stem=self.export_stem(), title=title

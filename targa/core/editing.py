@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targa.core.access import in_province
+from targa.core.choices import use_search_fields
 from targa.core.models import DATE_MAX, DATE_MIN
 from targa.core.records import (
     EditConflict,
@@ -53,7 +54,8 @@ class ScopedForm(SafeModelForm):
 
     Choices that point at province-scoped models (communes, stakeholders, meetings…) are
     limited to the province, so a forged id from another province is refused as an invalid
-    choice, in the user's language.
+    choice, in the user's language. A choice among records that grow without bound is typed,
+    with suggestions (`targa.core.choices`), over the same limited queryset.
     """
 
     def __init__(self, *args, province, **kwargs):
@@ -63,6 +65,7 @@ class ScopedForm(SafeModelForm):
             queryset = getattr(f, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "province_path"):
                 f.queryset = in_province(queryset, province)
+        use_search_fields(self, province)
 
 
 def field_anchor(bound_field: forms.BoundField) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from targa.core import exports, jobs, registry
@@ -73,15 +74,18 @@ class ListsWorkbook(Exporter):
     def count(self, *, province, user) -> int:
         return sum(view.filtered()[0].count() for _sheet, view in self._views(province, user))
 
-    def render(self, *, province, user, fmt: str, on_row: Callable[[], None]) -> Render:
-        tables = []
+    def _tables(self, province, user, on_row):
+        """A table per sheet, each streamed from its list's rows as the book is written."""
         for sheet, view in self._views(province, user):
             resource = view.resource_class()
             resource.on_row = on_row
-            title = sheet.title or view.model._meta.verbose_name_plural
-            tables.append((str(title).capitalize(), resource.export(queryset=view.filtered()[0])))
+            title = capfirst(str(sheet.title)) if sheet.title else view.export_title()
+            yield resource.table(view.filtered()[0], title=title)
+
+    def render(self, *, province, user, fmt: str, on_row: Callable[[], None]) -> Render:
         out = io.BytesIO()
-        exports.write_book(tables, out)
+        title = f"{self.verbose_name} · {province.name}"
+        exports.write_book(self._tables(province, user, on_row), out, title=title)
         content_type, ext = exports.FORMATS["xlsx"]
         name = f"{self.filename_stem}-{province.code}-{timezone.localdate()}.{ext}"
         return name, content_type, out.getvalue()

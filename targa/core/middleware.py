@@ -1,9 +1,10 @@
 """Request middleware: a signed-in user's language follows them to a new device; the security
 headers of every response (Content-Security-Policy, Permissions-Policy, no caching of signed-in
-pages)."""
+pages); pages and other text sent compressed."""
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -74,3 +75,17 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation, see settings.MIDDLEWARE) for what
+    Targa renders as text: pages, htmx fragments, JSON, CSV. Files sent as a stream
+    (attachments, job files) and binary answers (PDF, xlsx, images: compressed already) go
+    out as they are, keeping their Content-Length, so a phone shows a download's progress."""
+
+    TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if response.streaming or not response.get("Content-Type", "").startswith(self.TEXT_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -154,6 +154,10 @@ class TrackedModel(models.Model):
                 {f.name: _("The status changes only through the actions on the record's page.")}
             )
 
+    def check_delete(self, *, by) -> None:
+        """The model's rules for deleting the record: raise ValidationError to refuse. Called
+        by `targa.core.records.record_delete`; none here."""
+
 
 def job_file_path(job: "Job", filename: str) -> str:
     return f"jobs/{job.created_at:%Y/%m}/{job.pk}/{filename}"

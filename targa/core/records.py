@@ -220,8 +220,13 @@ def record_delete(*, instance: TrackedModel, by: User) -> None:
     """Delete a record; its history keeps the last state, who deleted it and when.
 
     A record that others still point to (protected references) is not deleted: a
-    ValidationError says what still refers to it, in the user's language.
+    ValidationError says what still refers to it, in the user's language. The model's
+    `check_delete(by=…)` runs first, so its rules (a frozen record keeps its lines) hold for
+    every caller.
     """
+    check_delete = getattr(instance, "check_delete", None)  # the user model has none
+    if check_delete is not None:
+        check_delete(by=by)
     instance._history_user = by
     instance._change_reason = "deleted"
     try:

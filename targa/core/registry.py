@@ -4,7 +4,8 @@ about the apps, so that the base imports none of them (STYLE.md §9, pretix's pl
 An app's config defines `contributions()` returning a `Contributions`; the registry reads them
 in the order of INSTALLED_APPS. The shell then renders what comes back: the province menu,
 the cards of the province page, the home page's alerts, the exporters (files of a whole
-province, run as background jobs: `targa.core.exporters`), the demo seeds. One
+province, run as background jobs: `targa.core.exporters`), the records picked by typing
+(`targa.core.choices`), the demo seeds. One
 app (provinces) provides the access layer the record kit calls (`targa.core.access`).
 """
 
@@ -64,6 +65,8 @@ class Contributions:
     demo: str = ""
     # Dotted path of the module implementing the access layer (see targa.core.access).
     access_layer: str = ""
+    # Records whose number grows without bound, picked by typing (targa.core.choices).
+    choice_sources: tuple = ()  # of targa.core.choices.ChoiceSource
 
 
 def app_contributions() -> list[tuple[str, Contributions]]:
@@ -92,6 +95,10 @@ def home_alerts() -> list[HomeAlert]:
 
 def exporters() -> list:
     return [e for _app, c in app_contributions() for e in c.exporters]
+
+
+def choice_sources() -> list:
+    return [s for _app, c in app_contributions() for s in c.choice_sources]
 
 
 def demo_seeds() -> list[tuple[str, Callable]]:

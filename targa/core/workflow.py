@@ -7,7 +7,9 @@ body, what it does besides moving the status. It is django-fsm-2's transition un
 `transition_run`, which every caller uses: the generic transition view, other services, jobs.
 
 `can(user, action, obj)` answers for templates, views and services alike: "change" and
-"delete" (refused in the model's `locked_states`), or a transition's name.
+"delete" (refused in the model's `locked_states`, or by its `edit_refusal(user)`), or a
+transition's name. A line of a record under a workflow (a diagnostic's stage, a stage's
+operator) names that record in its model's `workflow_parent` path, and is locked with it.
 """
 
 from dataclasses import dataclass
@@ -142,10 +144,31 @@ def status_label(obj) -> str:
     return getattr(obj, f"get_{state_field(type(obj)).name}_display")()
 
 
+def governing_record(obj):
+    """The record whose status decides whether `obj` may be edited: `obj` itself, or, for a
+    line of a record under a workflow, the record its model's `workflow_parent` path names
+    (e.g. "diagnostic" or "stage__diagnostic")."""
+    path = getattr(type(obj), "workflow_parent", "")
+    for part in path.split("__") if path else ():
+        obj = getattr(obj, part)
+    return obj
+
+
 def is_locked(obj) -> bool:
-    """Whether the record's state forbids editing and deleting it (its `locked_states`)."""
-    f = state_field(type(obj))
-    return f is not None and getattr(obj, f.name) in getattr(obj, "locked_states", ())
+    """Whether the record's state forbids editing and deleting it (its `locked_states`, or
+    those of the record that governs it)."""
+    governing = governing_record(obj)
+    f = state_field(type(governing))
+    return f is not None and getattr(governing, f.name) in getattr(governing, "locked_states", ())
+
+
+def edit_refusal(user, obj) -> str:
+    """Why `user` may not change or delete `obj` in its present state, "" if nothing in the
+    state stands in the way: the governing record's own `edit_refusal(user)`, for a model
+    whose rule depends on the state and the person (a submitted diagnostic is read-only for
+    field agents, not for its reviewer)."""
+    own = getattr(governing_record(obj), "edit_refusal", None)
+    return str(own(user) or "") if callable(own) else ""
 
 
 def can(user, action: str, obj) -> bool:
@@ -155,9 +178,11 @@ def can(user, action: str, obj) -> bool:
     if action == "view":
         return Perm.VIEW in perms
     if action == "change":
-        return Perm(getattr(obj, "change_perm", Perm.CHANGE)) in perms and not locked
+        allowed = Perm(getattr(obj, "change_perm", Perm.CHANGE)) in perms
+        return allowed and not locked and not edit_refusal(user, obj)
     if action == "delete":
-        return Perm(getattr(obj, "delete_perm", Perm.VALIDATE)) in perms and not locked
+        allowed = Perm(getattr(obj, "delete_perm", Perm.VALIDATE)) in perms
+        return allowed and not locked and not edit_refusal(user, obj)
     return any(a.name == action for a in actions_for(user, obj))
 
 
