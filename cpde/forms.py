@@ -168,7 +168,9 @@ class AttendanceForm(SheetForm):
             self.fields[f"m{member.pk}"] = forms.ChoiceField(
                 label=member.name,
                 choices=Attendance.Status.choices,
-                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+                # The sheet's <form> says autocomplete="off" (so that Firefox does not bring
+                # back other choices on reload): HTML does not allow it on a radio.
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 initial=member.status,
                 error_messages={"required": _("Choose present, excused or absent.")},
             )
@@ -411,7 +413,7 @@ class ResponseForm(ScopedForm):
                 choices=SCALE_CHOICES,
                 coerce=int,
                 empty_value=None,
-                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 help_text=_("1: very low · 5: very high"),
                 **common,
             )
@@ -491,7 +493,7 @@ class ParticipantsForm(SheetForm):
                     (self.ATTENDED, _("attended")),
                     (self.MISSED, _("did not attend")),
                 ],
-                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 initial=(
                     self.NOT_INVITED
                     if line is None

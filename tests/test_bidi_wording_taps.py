@@ -113,7 +113,7 @@ def test_members_and_meeting_pages_isolate_what_was_typed_in_arabic(users, provi
     list_html = page(users["agent_a"], reverse("cpde:member_list", args=[province_a.code]))
     assert "<bdi>Said Amrani</bdi>" in list_html
     detail = page(users["agent_a"], member.get_absolute_url())
-    assert '<a href="tel:0661 123456" dir="ltr">0661 123456</a>' in detail
+    assert '<a href="tel:0661123456" dir="ltr">0661 123456</a>' in detail
     assert 'href="mailto:s.amrani@indh.ma" dir="ltr"' in detail
     history = page(
         users["agent_a"], reverse("cpde:member_history", args=[province_a.code, member.pk])
@@ -132,7 +132,7 @@ def test_stakeholder_page_isolates_phone_and_address(users, province_a):
         province=province_a, address="Avenue Hassan II, n° 12.", phone="0535 192031"
     )
     html = page(users["agent_a"], stakeholder.get_absolute_url())
-    assert '<a href="tel:0535 192031" dir="ltr">0535 192031</a>' in html
+    assert '<a href="tel:0535192031" dir="ltr">0535 192031</a>' in html
     assert "<bdi>Avenue Hassan II, n° 12.</bdi>" in html
 
 

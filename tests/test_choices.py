@@ -193,7 +193,7 @@ def test_the_filter_form_lists_no_meeting_or_stakeholder(users, province_a):
     assert not any(str(m) in form for m in meetings)
     for name, source in (("owner", "stakeholders"), ("meeting", "meetings")):
         url = f"{suggest_url(province_a, source)}?field={name}"
-        assert f'list="id_{name}_choices" hx-get="{url}"' in form
+        assert f'list="id_{name}_choices" data-hx-get="{url}"' in form
         assert f'<datalist id="id_{name}_choices"></datalist>' in form
     assert '<select name="status"' in form  # a small fixed set stays a select
 

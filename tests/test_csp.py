@@ -23,7 +23,8 @@ INLINE = {
     "event handler": re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.S),
     "javascript: URL": re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I),
     "htmx code": re.compile(
-        r"\shx-on[:-]|\shx-vars\s*=|\shx-vals\s*=\s*[\"']\s*(?:js|javascript):"
+        r"\s(?:data-)?hx-on[:-]|\s(?:data-)?hx-vars\s*=|"
+        r"\s(?:data-)?hx-vals\s*=\s*[\"']\s*(?:js|javascript):"
     ),
     "style element": re.compile(r"<style\b", re.I),
 }
@@ -66,6 +67,7 @@ def test_the_scanner_finds_each_kind_of_inline_code():
         '<select onchange="this.form.submit()">',
         '<a href="javascript:void(0)">',
         '<button hx-on:click="go()">',
+        '<button data-hx-on:click="go()">',
         "<style>p{}</style>",
     ]
     assert [len(inline_bits(s)) for s in samples] == [1] * len(samples)

@@ -62,6 +62,24 @@ document.addEventListener("click", function (event) {
   }
 });
 
+/* htmx requests carry the CSRF token in a header (targa.js, not an hx-headers attribute, which
+   HTML does not allow on <body>): the token of the form being sent, else the page's. */
+document.addEventListener("htmx:configRequest", function (event) {
+  var elt = event.detail.elt;
+  var form = elt instanceof HTMLFormElement ? elt : elt && elt.closest && elt.closest("form");
+  var field = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+  var token = (field && field.value) || document.body.dataset.csrfToken;
+  if (token) event.detail.headers["X-CSRFToken"] = token;
+});
+
+/* A form that comes back with errors (or a conflict) opens on its summary: focused, so a
+   screen reader reads it first and a keyboard goes from it to each field it links to. */
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+})();
+
 /* A list's filters fold on a phone only (includes/list_filters.html); a browser that cannot
    show a closed <details>' content at a desk (no ::details-content) gets it opened there. */
 document.addEventListener("DOMContentLoaded", function () {

@@ -68,6 +68,16 @@ class ScopedForm(SafeModelForm):
         use_search_fields(self, province)
 
 
+def field_anchor(bound_field: forms.BoundField) -> str:
+    """The id a link to a field leads to (the error summary's, the conflict box's): the field
+    itself, or the first option of a list of radios or checkboxes."""
+    if bound_field.use_fieldset:
+        options = bound_field.subwidgets
+        if options and options[0].id_for_label:
+            return options[0].id_for_label
+    return bound_field.id_for_label or bound_field.auto_id
+
+
 def date_input(bounds=(DATE_MIN, DATE_MAX)) -> forms.DateInput:
     """The phone's own date picker, limited to the plausible span (the model checks it too);
     the value travels as YYYY-MM-DD whatever the language."""
@@ -250,6 +260,20 @@ class SafeUpdateMixin:
         )
 
 
+class Clash(tuple):
+    """A field both people changed: unpacks as (label, theirs, yours); `anchor` is the id of the
+    field on the page, for the conflict box to link to it."""
+
+    def __new__(cls, label: str, theirs: str, yours: str, *, anchor: str = ""):
+        clash = super().__new__(cls, (label, theirs, yours))
+        clash.anchor = anchor
+        return clash
+
+    label = property(lambda self: self[0])
+    theirs = property(lambda self: self[1])
+    yours = property(lambda self: self[2])
+
+
 class Merge:
     """A three-way merge of a stale form: the record as the person opened it (from its
     history, by version), as it is now, and as the person wants it."""
@@ -269,7 +293,7 @@ class Merge:
         self.instance = type(current)._default_manager.get(pk=current.pk)
         self.m2m: dict = {}
         self.taken: list[tuple[str, str]] = []  # (label, their value) taken as theirs
-        self.clashes: list[tuple[str, str, str]] = []  # (label, theirs, yours)
+        self.clashes: list[Clash] = []
         self.initial: dict = {}
         mine_instance = form.instance
         for name in fields:
@@ -286,7 +310,12 @@ class Merge:
                 self.taken.append((label, display_value(current, name)))
             elif b is None or t != b:  # both changed it, differently (or we cannot tell)
                 self.clashes.append(
-                    (label, display_value(current, name), _display_mine(form, name))
+                    Clash(
+                        label,
+                        display_value(current, name),
+                        _display_mine(form, name),
+                        anchor=field_anchor(form[name]),
+                    )
                 )
             if name in m2m_names:
                 chosen = form.cleaned_data.get(name) if keep_mine else getattr(current, name).all()

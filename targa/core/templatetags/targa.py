@@ -1,8 +1,10 @@
-"""Template helpers: Bootstrap classes on widgets, query strings for pagination, the cells of
-record lists (tables at a desk, cards on a phone), the blocks the apps contribute (the province
-menu, the province page's cards), and the isolation of what people typed, so that French
-inside an Arabic page (or the reverse) keeps its order."""
+"""Template helpers: Bootstrap classes and descriptions on widgets, valid `<time>` values and
+`tel:` links, query strings for pagination, the cells of record lists (tables at a desk,
+cards on a phone), the blocks the apps contribute (the province menu, the province page's
+cards), and the isolation of what people typed, so that French inside an Arabic page (or the
+reverse) keeps its order."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -10,6 +12,7 @@ from django import forms, template
 from django.db import models
 from django.template.base import token_kwargs
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -66,7 +69,8 @@ def ltr(value):
 
 @register.filter
 def bootstrap(bound_field):
-    """Render a bound field's widget with the Bootstrap class that fits it."""
+    """Render a bound field's widget with the Bootstrap class that fits it, marked invalid
+    when it has errors and described by its help text and its errors (`described_by`)."""
     widget = bound_field.field.widget
     if isinstance(widget, forms.HiddenInput):
         return bound_field.as_widget()
@@ -83,9 +87,56 @@ def bootstrap(bound_field):
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
-    if bound_field.help_text:
-        attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
+    # A list of radios or checkboxes is described on its fieldset (forms/field.html), not on
+    # each option.
+    if not bound_field.use_fieldset and (ids := described_by(bound_field)):
+        attrs["aria-describedby"] = ids
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def described_by(bound_field) -> str:
+    """The ids describing a field: its help text and its errors, as forms/field.html and
+    forms/errors.html write them (Django's own names, `<id>_helptext` and `<id>_error`), after
+    any the widget declares itself."""
+    ids = (bound_field.field.widget.attrs.get("aria-describedby") or "").split()
+    if bound_field.auto_id:
+        if bound_field.help_text:
+            ids.append(f"{bound_field.auto_id}_helptext")
+        if bound_field.errors:
+            ids.append(f"{bound_field.auto_id}_error")
+    return " ".join(ids)
+
+
+@register.filter
+def field_anchor(bound_field) -> str:
+    """The id a link to the field leads to (the error summary's): the field itself, or the
+    first option of a list of radios or checkboxes."""
+    from targa.core.editing import field_anchor
+
+    return field_anchor(bound_field)
+
+
+@register.filter
+def datetime_attr(value) -> str:
+    """A moment as `<time datetime>` wants it: ISO 8601 to the second, in local time with its
+    offset (Django's "c" format writes microseconds, which HTML refuses)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+@register.filter
+def tel_href(phone) -> str:
+    """A `tel:` link to a phone number as people type it ("+212 535 38 20 31", "0535-38.20.31"):
+    only its digits and a leading "+", since a URL may not hold spaces."""
+    phone = str(phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.startswith('+') else ''}{digits}"
 
 
 @register.simple_tag(takes_context=True)

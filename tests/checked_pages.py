@@ -1,0 +1,139 @@
+"""The main pages the accessibility and HTML checks go through, on the demo data of Khénifra
+(`seed_demo`), and the forms they send back with errors.
+
+Shared by tests/browser/test_accessibility.py (axe-core in Chromium) and
+tests/test_html_validity.py (the W3C Nu checker), so both look at the same screens.
+"""
+
+from dataclasses import dataclass, field
+
+from cpde.models import CommitteeMember, Meeting, Recommendation, Training
+from provinces.models import Activity, Stakeholder
+
+KHENIFRA = "05.301"
+# Who goes through the pages: the coordinator sees every button and every form.
+USERNAME = "coord.khenifra"
+
+
+def main_pages() -> list[tuple[str, str]]:
+    """(name, url) of each main page, read from the demo data."""
+    p = f"/provinces/{KHENIFRA}"
+    activity = Activity.objects.filter(province__code=KHENIFRA).order_by("pk").first()
+    meeting = (
+        Meeting.objects.filter(committee__province__code=KHENIFRA, attendances__isnull=False)
+        .order_by("-date")
+        .first()
+    )
+    recommendation = (
+        Recommendation.objects.filter(meeting__committee__province__code=KHENIFRA)
+        .order_by("pk")
+        .first()
+    )
+    stakeholder = Stakeholder.objects.filter(province__code=KHENIFRA).order_by("pk").first()
+    members = CommitteeMember.objects.filter(committee__province__code=KHENIFRA)
+    member = members.order_by("pk").first()
+    training = Training.objects.filter(committee__province__code=KHENIFRA).order_by("pk").first()
+    return [
+        ("home", "/"),
+        ("province", f"{p}/"),
+        ("activities", f"{p}/activities/"),
+        ("contracts", f"{p}/contracts/"),
+        ("visits", f"{p}/visits/"),
+        ("stakeholders", f"{p}/stakeholders/"),
+        ("gantt", f"{p}/activities/gantt/"),
+        ("committee", f"{p}/cpde/"),
+        ("members", f"{p}/cpde/members/"),
+        ("member", member.get_absolute_url()),
+        ("meetings", f"{p}/cpde/meetings/"),
+        ("meeting", meeting.get_absolute_url()),
+        ("attendance", f"{p}/cpde/meetings/{meeting.pk}/attendance/"),
+        ("recommendations", f"{p}/cpde/recommendations/"),
+        ("overdue", f"{p}/cpde/recommendations/late/"),
+        ("recommendation", recommendation.get_absolute_url()),
+        ("roadmap", f"{p}/cpde/roadmap/"),
+        ("trainings", f"{p}/cpde/trainings/"),
+        ("training", training.get_absolute_url()),
+        ("activity", activity.get_absolute_url()),
+        ("stakeholder", stakeholder.get_absolute_url()),
+        ("activity history", f"{p}/activities/{activity.pk}/history/"),
+        ("activity edit", f"{p}/activities/{activity.pk}/edit/"),
+        ("stakeholder create", f"{p}/stakeholders/new/"),
+        ("meeting create", f"{p}/cpde/meetings/new/"),
+    ]
+
+
+# Pages seen before signing in.
+ANONYMOUS_PAGES = [("login", "/accounts/login/"), ("password reset", "/accounts/password/reset/")]
+
+
+@dataclass
+class InvalidForm:
+    """A form sent back with errors: what is typed into it (name → value, by field id in the
+    browser) before it is sent without the browser's own checks."""
+
+    name: str
+    url: str
+    data: dict[str, str] = field(default_factory=dict)
+    anonymous: bool = False
+
+
+def invalid_forms() -> list[InvalidForm]:
+    p = f"/provinces/{KHENIFRA}"
+    meeting = Meeting.objects.filter(committee__province__code=KHENIFRA).order_by("-date").first()
+    return [
+        InvalidForm(
+            "login, wrong password",
+            "/accounts/login/",
+            {"username": "nobody", "password": "not-the-password"},
+            anonymous=True,
+        ),
+        InvalidForm("stakeholder create, empty", f"{p}/stakeholders/new/"),
+        InvalidForm("meeting create, empty", f"{p}/cpde/meetings/new/"),
+        InvalidForm(
+            "activity create, ends before it starts",
+            f"{p}/activities/new/",
+            {
+                "title": "Atelier de restitution",
+                "planned_start": "2026-05-10",
+                "planned_end": "2026-04-01",
+            },
+        ),
+        InvalidForm(
+            "recommendation create, empty",
+            f"{p}/cpde/meetings/{meeting.pk}/recommendations/new/",
+        ),
+        InvalidForm("training create, empty", f"{p}/cpde/trainings/new/"),
+    ]
+
+
+@dataclass
+class ConflictForm:
+    """An edit form opened, then saved by someone else before it is sent: the 409 screen.
+    Both change the phone number, so it is a clash the person must settle."""
+
+    name: str
+    url: str
+    stakeholder_pk: int
+    phone: str = "+212 700 333 444"
+
+    def change_meanwhile(self) -> None:
+        """The field agent saves another phone number meanwhile, through the service."""
+        from targa.core.models import User
+        from targa.core.records import record_update
+
+        stakeholder = Stakeholder.objects.get(pk=self.stakeholder_pk)
+        stakeholder.phone = f"+212 600 111 {stakeholder.version:03d}"  # new each time
+        record_update(
+            instance=stakeholder,
+            expected_version=stakeholder.version,
+            by=User.objects.get(username="agent.khenifra"),
+        )
+
+
+def conflict_form() -> ConflictForm:
+    stakeholder = Stakeholder.objects.filter(province__code=KHENIFRA).order_by("pk").first()
+    return ConflictForm(
+        "stakeholder edit, changed meanwhile",
+        f"/provinces/{KHENIFRA}/stakeholders/{stakeholder.pk}/edit/",
+        stakeholder.pk,
+    )
