@@ -13,7 +13,11 @@ def _runner(kind: str):
     runners = {"list_export": crud.run_list_export, "export": exporters.run_export}
     runner = runners.get(kind) or registry.job_runner(kind)
     if runner is None:
-        raise LookupError(f"No app runs jobs of kind {kind!r}")
+
+        def missing(job):  # fails the job with its message instead of leaving it queued
+            raise LookupError(f"No app runs jobs of kind {kind!r}")
+
+        return missing
     return runner
 
 
