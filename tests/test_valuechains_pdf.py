@@ -28,6 +28,7 @@ from tests.factories import (
     FieldObservationFactory,
     FlagshipActionFactory,
     IndicatorFactory,
+    JobFactory,
     OperatorFactory,
     OpportunityFactory,
     PlanObjectiveFactory,
@@ -201,6 +202,8 @@ def test_the_pdf_is_a_job_with_progress_and_only_its_owner_downloads_it(
     assert run_queued_tasks() == 1
     job.refresh_from_db()
     assert (job.state, job.progress) == ("done", 100), job.error
+    with translation.override("ar"):
+        assert job.step == translation.gettext("Laying out the pages")  # its last step
     assert job.filename == f"diagnostic-miel-v{diagnostic.number}-ar.pdf"
     download = viewer.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
@@ -226,6 +229,13 @@ def test_a_pdf_job_for_someone_who_lost_their_role_fails(diagnostic, users):
     run_queued_tasks()
     job.refresh_from_db()
     assert job.state == "failed" and not job.file
+
+
+def test_a_job_of_a_kind_no_app_runs_fails_with_a_message(users):
+    job = JobFactory(owner=users["agent_a"], kind="nowhere.nothing", state="queued")
+    assert run_queued_tasks() == 1
+    job.refresh_from_db()
+    assert job.state == "failed" and "LookupError" in job.error
 
 
 def _book(content):

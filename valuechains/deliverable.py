@@ -136,10 +136,8 @@ def pdf_job_start(*, diagnostic: Diagnostic, by, language: str) -> Job:
     """Queue the diagnostic's PDF in `language` as a background job of `by`'s (who may see the
     diagnostic: the access layer is asked again by the worker and on download)."""
     access_object(Diagnostic, user=by, pk=diagnostic.pk)
-    from django.utils import translation
-
-    with translation.override(language):
-        label = f"{pdf_title(diagnostic)} (v{diagnostic.number}, PDF {language})"
+    # Labelled in the language of the person asking, whatever the PDF's.
+    label = f"{pdf_title(diagnostic)} (v{diagnostic.number}, PDF {language})"
     return jobs.job_start(
         kind=PDF_JOB,
         label=label,
