@@ -470,3 +470,16 @@ def test_only_a_validated_diagnostic_is_delivered_with_a_pdf_of_its_validated_co
     assert response.status_code == 200 and response.context["form"].errors["job"]
     validated.refresh_from_db()
     assert validated.status == Status.VALIDATED
+
+
+def test_the_deliverable_page_reads_a_fixed_number_of_queries(
+    diagnostic, users, django_assert_num_queries
+):
+    client = client_for(users["coord_a"])
+    for lang in ("fr", "ar") * 6:
+        deliverable.pdf_job_start(diagnostic=diagnostic, by=users["coord_a"], language=lang)
+    client.get(url("diagnostic_deliverable", diagnostic))  # the session and grants, once
+    with django_assert_num_queries(9):
+        page = client.get(url("diagnostic_deliverable", diagnostic))
+    assert page.content.decode().count('data-testid="pdf-jobs"') == 1
+    assert len(page.context["pdf_jobs"]) == 10  # the latest ten of twelve
