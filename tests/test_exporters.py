@@ -23,11 +23,12 @@ def exports_url(province):
 
 
 def test_apps_register_their_exporters_and_the_page_lists_them(users, province_a):
-    assert list(exporters.exporters()) == ["provinces.programme", "cpde.workbook"]
+    names = ["provinces.programme", "cpde.workbook", "valuechains.diagnostics"]
+    assert list(exporters.exporters()) == names
     page = client_for(users["viewer"]).get(exports_url(province_a))
     assert page.status_code == 200
     offered = [e.identifier for e in page.context["exporters"]]
-    assert offered == ["provinces.programme", "cpde.workbook"]
+    assert offered == names
     assert "Classeur du CPDE" in page.content.decode()
     menu = client_for(users["agent_a"]).get(reverse("provinces:detail", args=[province_a.code]))
     assert exports_url(province_a) in menu.content.decode()  # the base's own menu entry

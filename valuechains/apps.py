@@ -13,8 +13,22 @@ class ValuechainsConfig(AppConfig):
     def contributions(self):
         from targa.core.registry import Contributions, HomeAlert, ProvinceCard
         from valuechains import selectors
+        from valuechains.deliverable import PDF_JOB, DiagnosticsWorkbook
 
         return Contributions(
+            exporters=(
+                DiagnosticsWorkbook(
+                    identifier="valuechains.diagnostics",
+                    verbose_name=_("Value-chain diagnostics workbook"),
+                    description=_(
+                        "The latest diagnostic of each chain: stages and operators, supporters, "
+                        "bottlenecks, opportunities, SWOT, field observations, the upgrading "
+                        "plan with its indicators, advocacy; one sheet each."
+                    ),
+                    order=30,
+                ),
+            ),
+            job_runners=((PDF_JOB, "valuechains.deliverable.run_pdf_job"),),
             demo="valuechains.demo.seed",
             province_cards=(
                 ProvinceCard("valuechains/_province_card.html", selectors.province_card, 30),

@@ -76,6 +76,13 @@ class Progress:
         if self.done % self.every < n:
             self._save(min(99, self.done * 100 // self.total))
 
+    @staticmethod
+    def at(job: Job, percent: int, step: str = "") -> None:
+        """Report that `job` is at `percent`, doing `step` (for work in a few long steps)."""
+        Job.objects.filter(pk=job.pk).update(
+            progress=percent, step=step[:200], heartbeat_at=timezone.now()
+        )
+
     def _save(self, percent: int) -> None:
         self.job.progress = percent
         Job.objects.filter(pk=self.job.pk).update(

@@ -67,6 +67,9 @@ class Contributions:
     access_layer: str = ""
     # Records whose number grows without bound, picked by typing (targa.core.choices).
     choice_sources: tuple = ()  # of targa.core.choices.ChoiceSource
+    # Background job kinds the app runs (targa.core.tasks): kind → dotted path of
+    # `run(job) -> (filename, content type, content)`; kinds are "<app>.<name>".
+    job_runners: tuple[tuple[str, str], ...] = ()
 
 
 def app_contributions() -> list[tuple[str, Contributions]]:
@@ -95,6 +98,15 @@ def home_alerts() -> list[HomeAlert]:
 
 def exporters() -> list:
     return [e for _app, c in app_contributions() for e in c.exporters]
+
+
+def job_runner(kind: str) -> Callable | None:
+    """The function an app declared to run jobs of `kind` (None if no app did)."""
+    for _app, c in app_contributions():
+        for declared, path in c.job_runners:
+            if declared == kind:
+                return import_string(path)
+    return None
 
 
 def choice_sources() -> list:

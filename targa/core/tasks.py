@@ -8,10 +8,17 @@ from targa.core.models import Job
 
 
 def _runner(kind: str):
-    from targa.core import crud, exporters
+    from targa.core import crud, exporters, registry
 
     runners = {"list_export": crud.run_list_export, "export": exporters.run_export}
-    return runners[kind]
+    runner = runners.get(kind) or registry.job_runner(kind)
+    if runner is None:
+
+        def missing(job):  # fails the job with its message instead of leaving it queued
+            raise LookupError(f"No app runs jobs of kind {kind!r}")
+
+        return missing
+    return runner
 
 
 @task()
