@@ -116,6 +116,10 @@ def sections_with_savers(diagnostic) -> dict[str, DiagnosticSection]:
     return {s.key: s for s in sections}
 
 
+def _counted(model, n: int) -> str:
+    return model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural
+
+
 def counts_of(content) -> dict[str, list[tuple[str, int]]]:
     """What each section's summary line counts (lines of each kind)."""
     out = {}
@@ -123,10 +127,10 @@ def counts_of(content) -> dict[str, list[tuple[str, int]]]:
         out[key] = []
         for name, spec in sheets.items():
             rows = rows_of(content, name)
-            out[key].append((spec.model._meta.verbose_name_plural, len(rows)))
+            out[key].append((_counted(spec.model, len(rows)), len(rows)))
             if spec.child is not None:
                 n = sum(len(getattr(r, spec.child_name).all()) for r in rows)
-                out[key].append((spec.child.model._meta.verbose_name_plural, n))
+                out[key].append((_counted(spec.child.model, n), n))
     return out
 
 
