@@ -202,7 +202,9 @@ def test_line_errors_show_on_their_line_and_write_nothing(diagnostic, users):
     body = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="section-errors"' in body
-    assert body.count('data-testid="line-errors"') == 1
+    # the message sits on the field of its line (women), the summary on top
+    assert body.count("invalid-feedback d-block") == 1
+    assert body.count("vc-line vc-line-error") == 1
     assert "Trop de femmes" in body  # the input is kept
     assert not Operator.objects.filter(stage__diagnostic=diagnostic).exists()
     assert DiagnosticSection.objects.get(diagnostic=diagnostic, key="stages").version == 1

@@ -313,7 +313,11 @@ class SectionForm:
         """The service's LineErrors on their lines, and the summary on top."""
         for key, line_error in error.lines.items():
             form = self.places.get(key)
-            (form or self.head).add_error(None, line_error.messages)
+            if form is not None and hasattr(line_error, "error_dict"):
+                for name, errors in line_error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                (form or self.head).add_error(None, line_error.messages)
         self.head.add_error(None, _("Nothing was saved: correct the lines marked below."))
 
     @property
