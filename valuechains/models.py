@@ -282,6 +282,9 @@ class Chain(TrackedModel):
     def label(self) -> str:
         return self.product_ar if _in_arabic() and self.product_ar else self.product
 
+    def get_absolute_url(self) -> str:
+        return reverse("valuechains:chain_detail", args=[self.province.code, self.pk])
+
     @transition(
         source=Status.CANDIDATE,
         target=Status.SELECTED,
