@@ -146,9 +146,14 @@ def _points_of_chain(province: Province):
     return Coalesce(Subquery(per_chain, output_field=POINTS), Value(Decimal(0)))
 
 
+def max_points_of(criteria: list[Criterion]) -> Decimal:
+    """The most points a chain could get: 5 × the sum of the weights (`criteria_for`)."""
+    return sum((c.effective_weight for c in criteria), Decimal(0)) * SCORE_MAX
+
+
 def max_points_in(province: Province) -> Decimal:
-    """The most points a chain could get in the province: 5 × the sum of the weights."""
-    return sum((c.effective_weight for c in criteria_for(province)), Decimal(0)) * SCORE_MAX
+    """The most points a chain could get in the province (one query)."""
+    return max_points_of(criteria_for(province))
 
 
 def with_list_figures(qs: QuerySet, province: Province) -> QuerySet:

@@ -41,7 +41,8 @@ class ChainListView(ChainMixin, crud.ScopedListView):
     card_fields = ("state", "score", "sector")
 
     def get_queryset(self):
-        return selectors.with_list_figures(super().get_queryset(), self.province)
+        qs = super().get_queryset().select_related("sector")
+        return selectors.with_list_figures(qs, self.province)
 
     def filtered(self):
         qs, filterset, q = super().filtered()
@@ -49,12 +50,13 @@ class ChainListView(ChainMixin, crud.ScopedListView):
 
     def rows_context(self, qs):
         ctx = super().rows_context(qs)
-        max_points = selectors.max_points_in(self.province)
+        criteria = selectors.criteria_for(self.province)
+        max_points = selectors.max_points_of(criteria)
         for chain in ctx["page_obj"]:
             chain.score = selectors.out_of_100(chain.points, max_points)
             if chain.diagnostic_status:
                 chain.diagnostic_label = Diagnostic.Status(chain.diagnostic_status).label
-        ctx["n_criteria"] = len(selectors.criteria_for(self.province))
+        ctx["n_criteria"] = len(criteria)
         return ctx
 
     def get_context_data(self, **kwargs):
