@@ -186,14 +186,22 @@ def test_a_stale_choice_answers_the_conflict_and_changes_nothing(users, province
 def test_chain_with_a_diagnostic_cannot_be_deleted(users, province_a, criteria):
     chain = scored(province_a, "Miel", [4, 4, 4, 4, 4], criteria)
     services.chain_select(chain=chain, by=users["coord_a"], expected_version=chain.version)
-    response = client_for(users["coord_a"]).post(url("chain_delete", province_a, chain.pk))
+    coord = client_for(users["coord_a"])
+    page = coord.get(url("chain_detail", province_a, chain.pk)).content.decode()
+    assert "record-action-delete" not in page
+    response = coord.post(url("chain_delete", province_a, chain.pk))
     assert response.status_code == 302
     assert Chain.objects.filter(pk=chain.pk).exists()
 
 
 def test_candidate_chain_is_deleted_with_its_scores(users, province_a, criteria):
     chain = scored(province_a, "Miel", [4, 4, None, None, None], criteria)
-    response = client_for(users["coord_a"]).post(url("chain_delete", province_a, chain.pk))
+    coord = client_for(users["coord_a"])
+    assert (
+        "record-action-delete"
+        in coord.get(url("chain_detail", province_a, chain.pk)).content.decode()
+    )
+    response = coord.post(url("chain_delete", province_a, chain.pk))
     assert response.status_code == 302
     assert not Chain.objects.filter(pk=chain.pk).exists()
     assert not ChainScore.objects.filter(chain_id=chain.pk).exists()

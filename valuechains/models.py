@@ -262,6 +262,7 @@ class Chain(TrackedModel):
 
     province_path = "province"
     _history_m2m_fields = ["cercles", "communes"]
+    add_label = _("New value chain")
 
     class Meta:
         verbose_name = _("value chain")

@@ -125,6 +125,8 @@ class ChainDetailView(ChainMixin, crud.ScopedDetailView):
         else:
             ctx["lines"] = ctx["ranked"].lines
         ctx["diagnostics"] = list(self.object.diagnostics.order_by("-number"))
+        if ctx["diagnostics"]:  # the delete would be refused: its diagnostics refer to it
+            ctx["can_validate"] = False
         ctx["scores_url"] = reverse(
             "valuechains:chain_scores", args=[self.province.code, self.object.pk]
         )
