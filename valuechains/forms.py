@@ -60,7 +60,7 @@ class ScoreSheetForm(SheetForm):
                 choices=[("", "—"), *((n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1))],
                 error_messages={"invalid_choice": SCORE_RANGE},
                 initial=line.score if line else "",
-                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
             )
             self.fields[f"j{criterion.pk}"] = forms.CharField(
                 label=_("Justification"),
