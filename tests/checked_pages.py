@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from cpde.models import CommitteeMember, Meeting, Recommendation, Training
 from provinces.models import Activity, Stakeholder
+from valuechains.models import Chain, Criterion
 
 KHENIFRA = "05.301"
 # Who goes through the pages: the coordinator sees every button and every form.
@@ -33,6 +34,7 @@ def main_pages() -> list[tuple[str, str]]:
     members = CommitteeMember.objects.filter(committee__province__code=KHENIFRA)
     member = members.order_by("pk").first()
     training = Training.objects.filter(committee__province__code=KHENIFRA).order_by("pk").first()
+    chain = Chain.objects.filter(province__code=KHENIFRA).order_by("pk").first()
     return [
         ("home", "/"),
         ("province", f"{p}/"),
@@ -59,6 +61,11 @@ def main_pages() -> list[tuple[str, str]]:
         ("activity edit", f"{p}/activities/{activity.pk}/edit/"),
         ("stakeholder create", f"{p}/stakeholders/new/"),
         ("meeting create", f"{p}/cpde/meetings/new/"),
+        ("chains", f"{p}/valuechains/chains/"),
+        ("chain", chain.get_absolute_url()),
+        ("chain scores", f"{p}/valuechains/chains/{chain.pk}/scores/"),
+        ("ranking", f"{p}/valuechains/ranking/"),
+        ("weights", f"{p}/valuechains/weights/"),
     ]
 
 
@@ -103,6 +110,12 @@ def invalid_forms() -> list[InvalidForm]:
             f"{p}/cpde/meetings/{meeting.pk}/recommendations/new/",
         ),
         InvalidForm("training create, empty", f"{p}/cpde/trainings/new/"),
+        InvalidForm("chain create, empty", f"{p}/valuechains/chains/new/"),
+        InvalidForm(
+            "weights, one above 100",
+            f"{p}/valuechains/weights/",
+            {f"w{Criterion.objects.filter(is_active=True).order_by('order').first().pk}": "101"},
+        ),
     ]
 
 

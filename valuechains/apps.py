@@ -11,7 +11,7 @@ class ValuechainsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def contributions(self):
-        from targa.core.registry import Contributions, HomeAlert, ProvinceCard
+        from targa.core.registry import Contributions, HomeAlert, MenuEntry, ProvinceCard
         from valuechains import selectors
         from valuechains.deliverable import PDF_JOB, DiagnosticsWorkbook
 
@@ -30,6 +30,7 @@ class ValuechainsConfig(AppConfig):
             ),
             job_runners=((PDF_JOB, "valuechains.deliverable.run_pdf_job"),),
             demo="valuechains.demo.seed",
+            menu=(MenuEntry(_("Value chains"), "valuechains:chain_list", "diagram-3", 50),),
             province_cards=(
                 ProvinceCard("valuechains/_province_card.html", selectors.province_card, 30),
             ),

@@ -262,6 +262,7 @@ class Chain(TrackedModel):
 
     province_path = "province"
     _history_m2m_fields = ["cercles", "communes"]
+    add_label = _("New value chain")
 
     class Meta:
         verbose_name = _("value chain")
@@ -281,6 +282,9 @@ class Chain(TrackedModel):
     @property
     def label(self) -> str:
         return self.product_ar if _in_arabic() and self.product_ar else self.product
+
+    def get_absolute_url(self) -> str:
+        return reverse("valuechains:chain_detail", args=[self.province.code, self.pk])
 
     @transition(
         source=Status.CANDIDATE,

@@ -79,6 +79,7 @@ def criteria_for(province: Province) -> list[Criterion]:
         .annotate(
             effective_weight=_weight_in(province, "pk", "weight"),
             own_weight=Subquery(own.values("weight")[:1], output_field=WEIGHT),
+            own_reason=Subquery(own.values("reason")[:1]),
         )
         .order_by("order", "id")
     )
@@ -125,10 +126,54 @@ class Ranking:
     chains: list[RankedChain]
 
 
-def _out_of_100(points: Decimal, max_points: Decimal) -> Decimal:
+def out_of_100(points: Decimal, max_points: Decimal) -> Decimal:
     if not max_points:
         return Decimal(0)
     return (Decimal(points) * HUNDRED / max_points).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _points_of_chain(province: Province):
+    """A chain's points in the province (see `chain_ranking`), as a subquery on `pk`."""
+    weight = _weight_in(province, "criterion_id", "criterion__weight")
+    points = ExpressionWrapper(F("score") * weight, output_field=POINTS)
+    per_chain = (
+        ChainScore.objects.filter(chain=OuterRef("pk"), criterion__is_active=True)
+        .order_by()
+        .values("chain")
+        .annotate(p=Sum(points))
+        .values("p")
+    )
+    return Coalesce(Subquery(per_chain, output_field=POINTS), Value(Decimal(0)))
+
+
+def max_points_of(criteria: list[Criterion]) -> Decimal:
+    """The most points a chain could get: 5 × the sum of the weights (`criteria_for`)."""
+    return sum((c.effective_weight for c in criteria), Decimal(0)) * SCORE_MAX
+
+
+def max_points_in(province: Province) -> Decimal:
+    """The most points a chain could get in the province (one query)."""
+    return max_points_of(criteria_for(province))
+
+
+def with_list_figures(qs: QuerySet, province: Province) -> QuerySet:
+    """The chains of a list with what it shows: `points` (as the ranking counts them),
+    `n_scored` (criteria in use scored), the state and id of the latest diagnostic, the
+    cercles prefetched. A fixed number of queries whatever the rows."""
+    latest = Diagnostic.objects.filter(chain=OuterRef("pk")).order_by("-number")
+    scored = (
+        ChainScore.objects.filter(chain=OuterRef("pk"), criterion__is_active=True)
+        .order_by()
+        .values("chain")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(
+        points=_points_of_chain(province),
+        n_scored=Coalesce(Subquery(scored), Value(0)),
+        diagnostic_status=Subquery(latest.values("status")[:1]),
+        diagnostic_pk=Subquery(latest.values("pk")[:1]),
+    ).prefetch_related("cercles")
 
 
 def chain_ranking(province: Province) -> Ranking:
@@ -157,7 +202,7 @@ def chain_ranking(province: Province) -> Ranking:
     chains = list(
         Chain.objects.filter(province=province)
         .exclude(status=Chain.Status.SET_ASIDE)
-        .select_related("sector")
+        .select_related("sector", "province")
         .annotate(points=Coalesce(Subquery(per_chain, output_field=POINTS), Value(Decimal(0))))
         .annotate(
             rank=Window(Rank(), order_by=F("points").desc()),
@@ -186,7 +231,7 @@ def chain_ranking(province: Province) -> Ranking:
                     weight=criterion.effective_weight,
                     adjusted=criterion.own_weight is not None,
                     points=line_points,
-                    contribution=_out_of_100(line_points, max_points),
+                    contribution=out_of_100(line_points, max_points),
                 )
             )
         ranked.append(
@@ -194,12 +239,47 @@ def chain_ranking(province: Province) -> Ranking:
                 chain=chain,
                 rank=chain.rank,
                 points=chain.points,
-                score=_out_of_100(chain.points, max_points),
+                score=out_of_100(chain.points, max_points),
                 tied_with=chain.same_points - 1,
                 lines=explanation,
             )
         )
     return Ranking(criteria, total_weight, max_points, ranked)
+
+
+def chain_score_lines(chain: Chain, ranking: Ranking) -> list[ScoreLine]:
+    """A chain's scores explained as in the ranking, for a chain out of it (set aside)."""
+    weight = _weight_in(chain.province, "criterion_id", "criterion__weight")
+    scores = {
+        s.criterion_id: s
+        for s in ChainScore.objects.filter(chain=chain).annotate(
+            points=ExpressionWrapper(F("score") * weight, output_field=POINTS)
+        )
+    }
+    lines = []
+    for criterion in ranking.criteria:
+        line = scores.get(criterion.pk)
+        points = line.points if line else Decimal(0)
+        lines.append(
+            ScoreLine(
+                criterion=criterion,
+                score=line.score if line else None,
+                weight=criterion.effective_weight,
+                adjusted=criterion.own_weight is not None,
+                points=points,
+                contribution=out_of_100(points, ranking.max_points),
+            )
+        )
+    return lines
+
+
+def chains_set_aside(province: Province) -> list[Chain]:
+    """The province's chains set aside (out of the ranking), by product. One query."""
+    return list(
+        Chain.objects.filter(province=province, status=Chain.Status.SET_ASIDE)
+        .select_related("sector", "province")
+        .order_by(Lower("product"), "id")
+    )
 
 
 # A diagnostic's content ------------------------------------------------------------------

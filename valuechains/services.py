@@ -137,6 +137,89 @@ def chain_score_set(
     return record_update(instance=current, expected_version=current.version, by=by)
 
 
+@dataclass(frozen=True)
+class ScoreInput:
+    """One line of a chain's scoring sheet: the score given (None: not scored), why, and the
+    version of the score when the sheet was opened (None: it had no score)."""
+
+    score: int | None
+    justification: str = ""
+    opened_version: int | None = None
+
+
+@transaction.atomic
+def chain_scores_set(*, chain: Chain, lines: dict[Criterion, ScoreInput], by: User) -> int:
+    """Save a chain's scoring sheet at once, all or nothing: each line through
+    `chain_score_set`; a line left empty removes its score (the criterion counts 0 again).
+    A score changed by someone else since the sheet was opened answers EditConflict; a
+    broken line answers LineErrors keyed by criterion id. Returns how many lines changed."""
+    _require(by, Perm.CHANGE, chain.province)
+    scores = ChainScore.objects.select_for_update().filter(chain=chain)
+    current = {s.criterion_id: s for s in scores}
+    for criterion, line in lines.items():
+        existing = current.get(criterion.pk)
+        opened = line.opened_version
+        if (existing.version if existing else None) != opened:
+            raise EditConflict(current=existing or chain)
+    changed, errors = 0, {}
+    for criterion, line in lines.items():
+        existing = current.get(criterion.pk)
+        try:
+            if line.score is None:
+                if existing is not None:
+                    record_delete(instance=existing, by=by)
+                    changed += 1
+                continue
+            if existing is not None and (existing.score, existing.justification) == (
+                line.score,
+                line.justification,
+            ):
+                continue
+            chain_score_set(
+                chain=chain,
+                criterion=criterion,
+                score=line.score,
+                justification=line.justification,
+                by=by,
+                expected_version=line.opened_version,
+            )
+            changed += 1
+        except ValidationError as error:
+            errors[criterion.pk] = error
+    if errors:
+        raise LineErrors(errors)
+    return changed
+
+
+@transaction.atomic
+def province_weights_set(
+    *, province: Province, weights: dict[Criterion, tuple[Decimal | None, str]], by: User
+) -> int:
+    """Save a province's weights at once, all or nothing: (weight, reason) per criterion
+    through `province_weight_set`; a weight None goes back to the national one. Returns how
+    many criteria changed."""
+    _require(by, Perm.VALIDATE, province)
+    own = {w.criterion_id: w for w in ProvinceWeight.objects.filter(province=province)}
+    changed, errors = 0, {}
+    for criterion, (weight, reason) in weights.items():
+        before = own.get(criterion.pk)
+        if weight is None and before is None:
+            continue
+        if before is not None and (before.weight, before.reason) == (weight, reason):
+            continue
+        try:
+            province_weight_set(
+                province=province, criterion=criterion, weight=weight, reason=reason, by=by
+            )
+        except ValidationError as error:
+            errors[criterion.pk] = error
+        else:
+            changed += 1
+    if errors:
+        raise LineErrors(errors)
+    return changed
+
+
 def _chain_move(chain: Chain, name: str, *, by: User, expected_version: int, comment: str):
     return transition_run(
         instance=chain, name=name, by=by, expected_version=expected_version, comment=comment
