@@ -14,10 +14,13 @@ tests shares is kept the same way for a class (`shared_data`).
 
 from collections import defaultdict
 from contextlib import contextmanager
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from provinces.models import Province, Role
 from provinces.territories import load_territories
@@ -33,9 +36,55 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def ensure_territories() -> None:
-    """Transactional tests (browser journeys) flush the database; load territories again."""
+    """Transactional tests (browser journeys) flush the database: put back what the session
+    and the migrations loaded (territories, the national questionnaire, the value chains'
+    sectors and criteria), so the tests after them find the database as the others do."""
     if not Province.objects.exists():
         load_territories()
+    from django.apps import apps
+
+    if not apps.get_model("cpde", "Questionnaire").objects.filter(province__isnull=True).exists():
+        import_module("cpde.migrations.0002_national_questionnaire").create(apps, None)
+        import_module("cpde.migrations.0004_question_section_ar").fill(apps, None)
+    if not apps.get_model("valuechains", "Criterion").objects.exists():
+        import_module("valuechains.migrations.0002_reference_data").create(apps, None)
+
+
+def is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (marker is not None and bool(marker.kwargs.get("transaction"))) or bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+_blocker = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_the_db_blocker(django_db_blocker):
+    _blocker.append(django_db_blocker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the database (in its own teardown), restore the
+    reference data at once, before any later test of this worker runs."""
+    result = yield
+    # After the last test the session's fixtures are gone, the test database with them.
+    if nextitem is not None and is_transactional(item) and _blocker:
+        with _blocker[0].unblock():
+            ensure_territories()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in Arabic leaves the thread's
+    language active (LocaleMiddleware activates, nothing deactivates), and a service's message
+    read after it would come out in Arabic."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @contextmanager
@@ -58,11 +107,7 @@ def pytest_collection_modifyitems(items):
     a module of its own."""
     kinds = defaultdict(set)
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-            {"transactional_db", "live_server"} & set(item.fixturenames)
-        )
-        if transactional:
+        if is_transactional(item):
             kinds[item.module].add("transactional")
         if "world" in item.fixturenames:
             kinds[item.module].add("world")

@@ -23,7 +23,6 @@ from valuechains.models import Diagnostic, DiagnosticSection
 from valuechains.selectors import DiagnosticContent, chain_map_data, diagnostic_content
 
 PDF_JOB = "valuechains.diagnostic_pdf"
-PDF_TEMPLATE = "valuechains/diagnostic_pdf.html"
 
 
 # The scope: cercles and communes with their 2024 population --------------------------------
@@ -129,7 +128,7 @@ def render_diagnostic_pdf(
             "obs_totals": totals,
             "issued_on": timezone.localdate(),
         }
-    return render_pdf(PDF_TEMPLATE, context, language=language)
+    return render_pdf("valuechains/diagnostic_pdf.html", context, language=language)
 
 
 def pdf_job_start(*, diagnostic: Diagnostic, by, language: str) -> Job:
