@@ -37,12 +37,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def ensure_territories() -> None:
     """Transactional tests (browser journeys) flush the database: put back what the session
-    and the migrations loaded (territories, the national questionnaire, the value chains'
-    sectors and criteria), so the tests after them find the database as the others do."""
+    and the migrations loaded (territories, activity categories, the national questionnaire,
+    the value chains' sectors and criteria), so the tests after them find the database as the
+    others do."""
     if not Province.objects.exists():
         load_territories()
     from django.apps import apps
 
+    if not apps.get_model("provinces", "ActivityCategory").objects.exists():
+        import_module("provinces.migrations.0005_activity_categories").load(apps, None)
     if not apps.get_model("cpde", "Questionnaire").objects.filter(province__isnull=True).exists():
         import_module("cpde.migrations.0002_national_questionnaire").create(apps, None)
         import_module("cpde.migrations.0004_question_section_ar").fill(apps, None)
