@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from cpde.models import CommitteeMember, Meeting, Recommendation, Training
 from provinces.models import Activity, Stakeholder
-from valuechains.models import Chain, Criterion
+from valuechains.models import Chain, Criterion, Diagnostic
 
 KHENIFRA = "05.301"
 # Who goes through the pages: the coordinator sees every button and every form.
@@ -35,6 +35,10 @@ def main_pages() -> list[tuple[str, str]]:
     member = members.order_by("pk").first()
     training = Training.objects.filter(committee__province__code=KHENIFRA).order_by("pk").first()
     chain = Chain.objects.filter(province__code=KHENIFRA).order_by("pk").first()
+    # An open diagnostic (its sections are forms) and a delivered one (read only).
+    diagnostics = Diagnostic.objects.filter(chain__province__code=KHENIFRA).order_by("pk")
+    draft = diagnostics.filter(status=Diagnostic.Status.DRAFT).first()
+    delivered = diagnostics.filter(status=Diagnostic.Status.DELIVERED).first()
     return [
         ("home", "/"),
         ("province", f"{p}/"),
@@ -66,6 +70,10 @@ def main_pages() -> list[tuple[str, str]]:
         ("chain scores", f"{p}/valuechains/chains/{chain.pk}/scores/"),
         ("ranking", f"{p}/valuechains/ranking/"),
         ("weights", f"{p}/valuechains/weights/"),
+        ("diagnostics", f"{p}/valuechains/diagnostics/"),
+        ("diagnostic draft", draft.get_absolute_url()),
+        ("diagnostic delivered", delivered.get_absolute_url()),
+        ("deliverable", f"{p}/valuechains/diagnostics/{delivered.pk}/deliverable/"),
     ]
 
 
