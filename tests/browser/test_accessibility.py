@@ -97,9 +97,14 @@ def send(page: Page) -> int:
 
 def open_user_menu(page: Page) -> None:
     """The drop-down menu of the navigation bar, opened (from the folded menu on a phone)."""
+    # Bootstrap's script is deferred: a tap before it has run opens nothing.
+    page.wait_for_function("() => window.bootstrap !== undefined")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # The folded menu slides open; tapping inside it before it has finished misses.
+        expect(page.locator("#nav.collapse.show")).to_be_visible()
+        page.wait_for_function("() => !document.querySelector('#nav.collapsing')")
     page.locator(".navbar .dropdown-toggle").click()
     expect(page.locator(".navbar .dropdown-menu")).to_be_visible()
 
