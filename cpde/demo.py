@@ -276,11 +276,11 @@ def _log(stdout, message: str) -> None:
         stdout.write(message)
 
 
-def seed(*, stdout=None) -> None:
-    """Add the demo CPDE of each programme province that has no committee members yet."""
-    by = User.objects.filter(username="admin").first()
+def national_questionnaire() -> Questionnaire:
+    """The national questionnaire its migration made, made again if a flushed database (a
+    browser test's, `manage.py flush`) lost it."""
     national = Questionnaire.objects.filter(province__isnull=True).order_by("pk").first()
-    if national is None:  # a flushed database (a browser test's) lost the migration's data
+    if national is None:
         from importlib import import_module
 
         from django.apps import apps
@@ -288,6 +288,13 @@ def seed(*, stdout=None) -> None:
         import_module("cpde.migrations.0002_national_questionnaire").create(apps, None)
         import_module("cpde.migrations.0004_question_section_ar").fill(apps, None)
         national = Questionnaire.objects.filter(province__isnull=True).order_by("pk").first()
+    return national
+
+
+def seed(*, stdout=None) -> None:
+    """Add the demo CPDE of each programme province that has no committee members yet."""
+    by = User.objects.filter(username="admin").first()
+    national = national_questionnaire()
     for code in PROGRAMME_PROVINCES:
         province = Province.objects.get(code=code)
         if CommitteeMember.objects.filter(committee__province=province).exists():

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
+from cpde.demo import national_questionnaire
 from provinces.models import Province, Role
 from provinces.territories import load_territories
 from targa.core.models import User
@@ -46,9 +47,7 @@ def ensure_territories() -> None:
 
     if not apps.get_model("provinces", "ActivityCategory").objects.exists():
         import_module("provinces.migrations.0005_activity_categories").load(apps, None)
-    if not apps.get_model("cpde", "Questionnaire").objects.filter(province__isnull=True).exists():
-        import_module("cpde.migrations.0002_national_questionnaire").create(apps, None)
-        import_module("cpde.migrations.0004_question_section_ar").fill(apps, None)
+    national_questionnaire()
     if not apps.get_model("valuechains", "Criterion").objects.exists():
         import_module("valuechains.migrations.0002_reference_data").create(apps, None)
 
