@@ -22,7 +22,7 @@ from targa.core.access import Perm
 from targa.core.files import TransactionalFileField
 from targa.core.models import TrackedModel
 from targa.core.ordering import Natural, urgency_order
-from targa.core.workflow import Comment, transition
+from targa.core.workflow import Comment, edit_refusal, is_locked, transition
 
 
 class NamedInTwoLanguages:
@@ -445,6 +445,41 @@ class Attachment(TrackedModel):
                 raise ValidationError({"file": error.error_list}) from error
             self.size = upload.size
 
+    @classmethod
+    def by_record(cls, records) -> dict[int, list["Attachment"]]:
+        """The attachments of `records` (of one model), newest first, by record id: one query
+        for a page that shows the files of many records."""
+        records = list(records)
+        if not records:
+            return {}
+        rows = cls.objects.select_related("province").filter(
+            content_type=ContentType.objects.get_for_model(records[0]),
+            object_id__in=[r.pk for r in records],
+        )
+        out: dict[int, list[Attachment]] = {}
+        for attachment in rows.order_by("-created_at", "-pk"):
+            out.setdefault(attachment.object_id, []).append(attachment)
+        return out
+
+    def check_write(self, *, by, before, m2m) -> None:
+        super().check_write(by=by, before=before, m2m=m2m)
+        self.refuse_if_record_frozen(by)
+
+    def check_delete(self, *, by) -> None:
+        self.refuse_if_record_frozen(by)
+
+    def refuse_if_record_frozen(self, by) -> None:
+        """A record that may no longer be changed in its state (a validated or delivered
+        diagnostic's observation) keeps its files as they are: none added, none removed."""
+        record = self.record if self.content_type_id else None
+        if record is None:
+            return
+        refusal = edit_refusal(by, record)
+        if refusal:
+            raise ValidationError(refusal, code="frozen")
+        if is_locked(record):
+            raise ValidationError(RECORD_FROZEN, code="frozen")
+
     @property
     def filename(self) -> str:
         return Path(self.file.name).name
@@ -456,6 +491,8 @@ class Attachment(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("provinces:attachment_download", args=[self.province.code, self.pk])
 
+
+RECORD_FROZEN = _("This record can no longer be changed in its present state, nor its files.")
 
 NOT_ATTACHABLE = _(
     "Photos and documents are attached only to a record that has its own page (a visit, a "

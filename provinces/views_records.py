@@ -202,6 +202,11 @@ class AttachmentDeleteView(View):
     def post(self, request, code, pk):
         attachment = self.load(request, code, pk)
         back = self.back_url(attachment, code)
-        record_delete(instance=attachment, by=request.user)
-        messages.success(request, _("Attachment removed. Its history is kept."))
+        try:
+            record_delete(instance=attachment, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attachment removed. Its history is kept."))
         return HttpResponseRedirect(back)
