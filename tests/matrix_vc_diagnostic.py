@@ -62,6 +62,7 @@ def _empty_swot(ctx):
 
 MATRIX = {
     "valuechains:diagnostic_list": [Case(scoped(), kwargs=code)],
+    "valuechains:action_list": [Case(scoped(), kwargs=code)],
     "valuechains:diagnostic_detail": [
         Case(scoped(), kwargs=_pk(draft)),
         Case(scoped(), kwargs=_pk(delivered)),

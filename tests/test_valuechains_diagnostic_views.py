@@ -10,6 +10,7 @@ from tests.conftest import client_for
 from tests.factories import (
     BottleneckFactory,
     DiagnosticFactory,
+    FieldObservationFactory,
     FlagshipActionFactory,
     IndicatorFactory,
     OperatorFactory,
@@ -386,6 +387,8 @@ def _big(diagnostic, by):
         action = FlagshipActionFactory(diagnostic=diagnostic, title=f"A {i}", by=by)
         for _j in range(3):
             IndicatorFactory(action=action, by=by)
+    for _i in range(8):
+        FieldObservationFactory(diagnostic=diagnostic, by=by)
 
 
 def _small(diagnostic, by):
@@ -393,9 +396,12 @@ def _small(diagnostic, by):
     BottleneckFactory(diagnostic=diagnostic, by=by)
     action = FlagshipActionFactory(diagnostic=diagnostic, by=by)
     IndicatorFactory(action=action, by=by)
+    FieldObservationFactory(diagnostic=diagnostic, by=by)
 
 
-PAGE_QUERIES = 31  # 6 stages × 10 operators, 30 bottlenecks, 15 actions × 3 indicators: the same
+# 6 stages × 10 operators, 30 bottlenecks, 15 actions × 3 indicators, 8 observations with their
+# files: the same as one of each.
+PAGE_QUERIES = 32
 
 
 @pytest.mark.parametrize("fill", [_small, _big])
@@ -408,3 +414,171 @@ def test_the_page_takes_the_same_queries_whatever_its_size(
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(page(diagnostic))
     assert response.status_code == 200
+
+
+# Photos of the field observations ---------------------------------------------------------
+
+
+def _attach(user, observation, name="focus.png", client=None):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_stakeholders import png_bytes
+
+    province = observation.diagnostic.chain.province
+    ct = ContentType.objects.get_for_model(observation)
+    url = reverse("provinces:attachment_upload", args=[province.code, ct.pk, observation.pk])
+    return (client or client_for(user)).post(
+        url, {"file": SimpleUploadedFile(name, png_bytes(), content_type="image/png")}
+    )
+
+
+def test_an_observation_takes_its_photos_from_the_diagnostic_page(
+    diagnostic, users, django_capture_on_commit_callbacks
+):
+    from provinces.models import Attachment
+
+    observation = FieldObservationFactory(diagnostic=diagnostic, by=users["agent_a"])
+    body = client_for(users["agent_a"]).get(page(diagnostic)).content.decode()
+    assert f'data-testid="observation-files-{observation.pk}"' in body
+    assert 'data-testid="attach-form"' in body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _attach(users["agent_a"], observation)
+    assert response.status_code == 302
+    assert response["Location"] == observation.get_absolute_url()
+    photo = Attachment.objects.get()
+    body = client_for(users["agent_a"]).get(page(diagnostic)).content.decode()
+    assert photo.get_absolute_url() in body
+
+
+def test_a_validated_diagnostic_keeps_its_observations_files_as_they_are(
+    province_a, users, django_capture_on_commit_callbacks
+):
+    from provinces.models import Attachment
+    from tests.factories import diagnostic_moved_to
+    from tests.test_stakeholders import page_text
+    from valuechains.models import VALIDATED_LOCKED
+
+    draft = DiagnosticFactory(province=province_a, by=users["coord_a"])
+    observation = FieldObservationFactory(diagnostic=draft, by=users["agent_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _attach(users["agent_a"], observation)
+    photo = Attachment.objects.get()
+    diagnostic_moved_to(draft, Status.VALIDATED, by=users["coord_a"])
+    body = client_for(users["coord_a"]).get(page(draft)).content.decode()
+    assert photo.get_absolute_url() in body  # still shown…
+    assert 'data-testid="attach-form"' not in body  # …but no more upload form
+    coordinator = client_for(users["coord_a"])
+    response = _attach(users["coord_a"], observation, name="late.png", client=coordinator)
+    assert response.status_code == 302
+    assert Attachment.objects.count() == 1
+    assert str(VALIDATED_LOCKED) in page_text(coordinator.get(response["Location"]))
+    delete = reverse("provinces:attachment_delete", args=[province_a.code, photo.pk])
+    response = coordinator.post(delete)
+    assert Attachment.objects.filter(pk=photo.pk).exists()
+    assert str(VALIDATED_LOCKED) in page_text(coordinator.get(response["Location"]))
+
+
+# The flagship actions of the province ------------------------------------------------------
+
+
+def actions_url(province, **query):
+    from urllib.parse import urlencode
+
+    url = reverse("valuechains:action_list", args=[province.code])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def test_the_actions_list_shows_the_late_first_and_filters_them(
+    diagnostic, province_a, province_b, users
+):
+    from tests.factories import days
+
+    by = users["coord_a"]
+    FlagshipActionFactory(diagnostic=diagnostic, title="Label bio", by=by)
+    FlagshipActionFactory(
+        diagnostic=diagnostic,
+        title="Unité de séchage",
+        start_date=days(-90),
+        end_date=days(-5),
+        status="in_progress",
+        by=by,
+    )
+    FlagshipActionFactory(
+        diagnostic=diagnostic, title="Foire régionale", start_date=days(-3), by=by
+    )  # still planned three days after its start: late
+    FlagshipActionFactory(
+        diagnostic=DiagnosticFactory(province=province_b, by=users["admin"]),
+        title="Ailleurs",
+        start_date=days(-90),
+        end_date=days(-5),
+        by=users["admin"],
+    )
+    client = client_for(users["agent_a"])
+    html = client.get(actions_url(province_a)).content.decode()
+    assert "Ailleurs" not in html
+    order = [html.index(t) for t in ("Unité de séchage", "Foire régionale", "Label bio")]
+    assert order == sorted(order)  # late first, by end date
+    assert html.count('data-testid="late-action"') == 2
+    late = client.get(actions_url(province_a, late="yes")).content.decode()
+    assert "Unité de séchage" in late and "Label bio" not in late
+    counts = late[late.index('data-testid="action-counts"') :]
+    assert counts[: counts.index("</p>")].count("2") >= 2  # 2 actions, 2 late
+    export = client.get(actions_url(province_a, late="yes", export="csv"))
+    rows = export.content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 3 and "Unité de séchage" in export.content.decode("utf-8-sig")
+
+
+def test_an_action_links_to_its_section_unfolded(diagnostic, users):
+    action = FlagshipActionFactory(diagnostic=diagnostic, title="Label bio", by=users["coord_a"])
+    assert action.get_absolute_url().endswith("?open=actions#section-actions")
+    html = client_for(users["agent_a"]).get(action.get_absolute_url()).content.decode()
+    section = html[html.index('id="section-actions"') :]
+    assert section[: section.index(">", section.index("<details"))].endswith(" open")
+    # an unknown section in the address unfolds nothing and answers the page
+    assert client_for(users["agent_a"]).get(page(diagnostic) + "?open=<x>").status_code == 200
+
+
+def test_the_home_alert_links_to_the_late_actions(diagnostic, province_a, users):
+    from tests.factories import days
+
+    FlagshipActionFactory(
+        diagnostic=diagnostic, start_date=days(-9), end_date=days(-1), by=users["coord_a"]
+    )
+    html = client_for(users["coord_a"]).get(reverse("home")).content.decode()
+    assert actions_url(province_a, late="yes") in html
+
+
+def _actions(diagnostic, n, by):
+    for i in range(n):
+        action = FlagshipActionFactory(diagnostic=diagnostic, title=f"A {i}", by=by)
+        IndicatorFactory(action=action, by=by)
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_the_actions_list_takes_the_same_queries_whatever_its_size(
+    n, diagnostic, users, django_assert_num_queries
+):
+    _actions(diagnostic, n, users["coord_a"])
+    client = client_for(users["agent_a"])
+    url = actions_url(diagnostic.chain.province)
+    client.get(url)
+    with django_assert_num_queries(ACTION_LIST_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_diagnostics_list_takes_the_same_queries_whatever_its_size(
+    n, province_a, users, django_assert_num_queries
+):
+    for _i in range(n):
+        DiagnosticFactory(province=province_a, by=users["coord_a"])
+    client = client_for(users["agent_a"])
+    url = reverse("valuechains:diagnostic_list", args=[province_a.code])
+    client.get(url)
+    with django_assert_num_queries(DIAGNOSTIC_LIST_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+ACTION_LIST_QUERIES = 11  # the session, the province, the filter choices, a count, a page, the sums
+DIAGNOSTIC_LIST_QUERIES = 11

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from provinces.models import Cercle
 from targa.core.crud import ScopedFilterSet
-from valuechains.models import Chain, Sector
+from valuechains.models import Chain, FlagshipAction, Sector
 from valuechains.selectors import CARD_ORDER
 
 
@@ -41,3 +41,31 @@ class ChainFilter(ScopedFilterSet):
         if value.startswith("diagnostic:"):
             return qs.filter(diagnostic_status=value.removeprefix("diagnostic:"))
         return qs.filter(status=value, diagnostic_status__isnull=True)
+
+
+class FlagshipActionFilter(ScopedFilterSet):
+    """The flagship actions of the province's plans: by chain, status, lateness (the home
+    alert links to the late ones)."""
+
+    chain = django_filters.ModelChoiceFilter(
+        field_name="diagnostic__chain",
+        queryset=Chain.objects.order_by("product"),
+        label=_("Chain"),
+        empty_label=_("All chains"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=FlagshipAction.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    late = django_filters.ChoiceFilter(
+        choices=[("yes", _("late only")), ("no", _("not late"))],
+        method="by_lateness",
+        label=_("Late"),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = FlagshipAction
+        fields = ["chain", "status", "late"]
+
+    def by_lateness(self, queryset, name, value):
+        return queryset.filter(is_late=value == "yes")  # the list's `with_lateness`

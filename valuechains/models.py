@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
@@ -490,7 +490,6 @@ class Diagnostic(TrackedModel):
         }
 
     def get_absolute_url(self) -> str:
-        # The diagnostic's page comes with the screens (the next step of issue 9).
         return reverse("valuechains:diagnostic_detail", args=[self.chain.province.code, self.pk])
 
     # Who may change the content, in each state: the one rule, asked by `can()`, the admin,
@@ -507,6 +506,10 @@ class Diagnostic(TrackedModel):
         if Perm.CHANGE not in perms:
             return str(NO_RIGHT_TO_EDIT)
         return ""
+
+    def section_url(self, key: str, anchor: str = "") -> str:
+        """The page with section `key` unfolded, scrolled to it (or to `anchor` in it)."""
+        return f"{self.get_absolute_url()}?open={key}#{anchor or f'section-{key}'}"
 
     @property
     def is_current(self) -> bool:
@@ -652,6 +655,15 @@ class DiagnosticPart(TrackedModel):
         self._refuse_if_locked(by)
 
 
+class DiagnosticSectionQuerySet(models.QuerySet):
+    def with_saver(self):
+        """Each section with `saved_by_id`: who saved it last, from its history (one
+        subquery, so a page of sections costs one query)."""
+        history = DiagnosticSection.history.model.objects.filter(id=OuterRef("pk"))
+        last = history.order_by("-history_date", "-history_id").values("history_user")[:1]
+        return self.annotate(saved_by_id=Subquery(last))
+
+
 class DiagnosticSection(DiagnosticPart):
     """One section of a diagnostic, with its own version: saving a section (its lines, its
     summary) checks and bumps this version only, so two people editing different sections
@@ -678,6 +690,8 @@ class DiagnosticSection(DiagnosticPart):
     last_token = models.UUIDField(null=True, blank=True, editable=False)
 
     province_path = "diagnostic__chain__province"
+
+    objects = DiagnosticSectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("section of a diagnostic")
@@ -1088,7 +1102,8 @@ class FieldObservation(Attachable, DiagnosticPart):
         }
 
     def get_absolute_url(self) -> str:
-        return f"{self.diagnostic.get_absolute_url()}#observation-{self.pk}"
+        key = DiagnosticSection.Key.OBSERVATIONS
+        return self.diagnostic.section_url(key, f"observation-{self.pk}")
 
     @property
     def women(self) -> int:
@@ -1239,6 +1254,9 @@ class FlagshipAction(DiagnosticPart):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.diagnostic.section_url(DiagnosticSection.Key.ACTIONS)
 
     @property
     def responsible_label(self) -> str:

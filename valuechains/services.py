@@ -25,6 +25,7 @@ from targa.core.records import (
     Created,
     EditConflict,
     LineErrors,
+    check_sheet_versions,
     deleted_record,
     record_create,
     record_delete,
@@ -193,13 +194,30 @@ def chain_scores_set(*, chain: Chain, lines: dict[Criterion, ScoreInput], by: Us
 
 @transaction.atomic
 def province_weights_set(
-    *, province: Province, weights: dict[Criterion, tuple[Decimal | None, str]], by: User
+    *,
+    province: Province,
+    weights: dict[Criterion, tuple[Decimal | None, str]],
+    by: User,
+    versions_opened: dict[int, int] | None = None,
 ) -> int:
     """Save a province's weights at once, all or nothing: (weight, reason) per criterion
     through `province_weight_set`; a weight None goes back to the national one. Returns how
-    many criteria changed."""
+    many criteria changed.
+
+    `versions_opened` maps criterion ids to the versions of the province's own weights when
+    the page was opened: if another coordinator set, changed or removed one since,
+    EditConflict names who and when, and nothing is saved."""
     _require(by, Perm.VALIDATE, province)
-    own = {w.criterion_id: w for w in ProvinceWeight.objects.filter(province=province)}
+    own = {
+        w.criterion_id: w
+        for w in ProvinceWeight.objects.select_for_update().filter(province=province)
+    }
+    check_sheet_versions(
+        existing=own,
+        opened=versions_opened,
+        history=ProvinceWeight.history.filter(province_id=province.pk),
+        key="criterion",
+    )
     changed, errors = 0, {}
     for criterion, (weight, reason) in weights.items():
         before = own.get(criterion.pk)
@@ -546,8 +564,8 @@ def _sync(
 
 
 def _last_saved_by(section: DiagnosticSection) -> int | None:
-    last = section.history.order_by("-history_date", "-history_id").only("history_user").first()
-    return last.history_user_id if last else None
+    rows = DiagnosticSection.objects.with_saver().filter(pk=section.pk)
+    return rows.values_list("saved_by_id", flat=True).first()
 
 
 @transaction.atomic

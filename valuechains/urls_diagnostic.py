@@ -21,6 +21,11 @@ urlpatterns = [
         name="diagnostic_section",
     ),
     path(
+        "<str:code>/valuechains/actions/",
+        views.FlagshipActionListView.as_view(),
+        name="action_list",
+    ),
+    path(
         "<str:code>/valuechains/diagnostics/<int:pk>/new-version/",
         views.NewVersionView.as_view(),
         name="diagnostic_new_version",

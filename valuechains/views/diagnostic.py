@@ -6,8 +6,9 @@ import uuid
 
 import django_filters
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,15 +20,23 @@ from django.views.generic import DetailView, View
 from import_export import fields
 
 from provinces.access import Perm
-from provinces.models import Cercle
+from provinces.models import Attachment, Cercle
+from provinces.templatetags.attachments import upload_settings
 from targa.core import crud, workflow
 from targa.core.exports import StreamingResource
 from targa.core.models import User
 from targa.core.records import EditConflict, LineErrors
 from valuechains import selectors, services
 from valuechains.chainmap import chain_map_svg
+from valuechains.filters import FlagshipActionFilter
 from valuechains.forms_diagnostic import SectionForm, page_choices, rows_of
-from valuechains.models import Chain, Diagnostic, DiagnosticSection
+from valuechains.models import (
+    Chain,
+    Diagnostic,
+    DiagnosticSection,
+    FieldObservation,
+    FlagshipAction,
+)
 from valuechains.services import SECTION_SHEETS, AlreadySaved
 
 # The deliverable's pages record the delivery (date, recipient, the PDF): not a button here.
@@ -102,14 +111,7 @@ class DiagnosticListView(DiagnosticMixin, crud.ScopedListView):
 
 def sections_with_savers(diagnostic) -> dict[str, DiagnosticSection]:
     """The sections by key, each with `saved_by` (who saved it last): two queries."""
-    history = DiagnosticSection.history.model.objects.filter(id=OuterRef("pk")).order_by(
-        "-history_date", "-history_id"
-    )
-    sections = list(
-        DiagnosticSection.objects.filter(diagnostic=diagnostic).annotate(
-            saved_by_id=Subquery(history.values("history_user")[:1])
-        )
-    )
+    sections = list(DiagnosticSection.objects.with_saver().filter(diagnostic=diagnostic))
     users = {u.pk: u for u in User.objects.filter(pk__in={s.saved_by_id for s in sections})}
     for section in sections:
         section.saved_by = users.get(section.saved_by_id)
@@ -174,6 +176,17 @@ def current_versions(content) -> dict:
     return out
 
 
+def observation_files(content) -> dict:
+    """The field observations with their photos and documents (one query), and what their
+    upload forms need."""
+    observations = rows_of(content, "observations")
+    files = Attachment.by_record(observations)
+    return {
+        "content_type_id": ContentType.objects.get_for_model(FieldObservation).pk,
+        "rows": [(o, files.get(o.pk, [])) for o in observations],
+    }
+
+
 class DiagnosticPage(DiagnosticMixin, crud.ScopedObjectMixin):
     """What the page and a section's answer share: the diagnostic, its content, its forms."""
 
@@ -213,11 +226,14 @@ class DiagnosticPage(DiagnosticMixin, crud.ScopedObjectMixin):
                     "sheets": readonly_sheets(content, key),
                 }
             )
+        observations = next(s for s in sections if s["key"] == DiagnosticSection.Key.OBSERVATIONS)
+        observations["files"] = observation_files(content)
         panel = crud.workflow_panel(self, diagnostic)
         panel["actions"] = [a for a in panel["actions"] if a.name not in PANEL_HIDDEN]
         return {
             "object": diagnostic,
             "content": content,
+            "upload": upload_settings(),
             "sections": sections,
             "editable": editable,
             "refusal": diagnostic.edit_refusal(self.request.user),
@@ -242,6 +258,9 @@ class DiagnosticDetailView(DiagnosticPage, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.page_context())
+        opened = self.request.GET.get("open", "")
+        if opened in SECTION_SHEETS:  # ?open=actions from a link to a line of a section
+            ctx["open_key"] = opened
         return ctx
 
 
@@ -314,7 +333,7 @@ class SectionSaveView(DiagnosticPage, View):
             ctx["saved_message"] = message
             return self.render_section(key, ctx, 200)
         messages.success(self.request, message)
-        return HttpResponseRedirect(f"{self.object.get_absolute_url()}#section-{key}")
+        return HttpResponseRedirect(self.object.section_url(key))
 
     def conflicted(self, key, form, conflict):
         """The merge screen of a section: who saved it and when, what it holds now (read
@@ -385,3 +404,67 @@ class NewVersionView(DiagnosticMixin, crud.ScopedObjectMixin, View):
 
 def saved_at(section) -> str:
     return timezone.localtime(section.updated_at).strftime("%H:%M")
+
+
+# The flagship actions of the province's plans ----------------------------------------------
+
+
+class FlagshipActionResource(StreamingResource):
+    """The plans' flagship actions as a table; "late" follows the one rule (`action_late_q`)."""
+
+    chain = fields.Field(attribute="diagnostic__chain__label", column_name=_("Chain"))
+    number = fields.Field(attribute="diagnostic__number", column_name=_("Version"))
+    title = fields.Field(attribute="title", column_name=_("Action"))
+    bottleneck = fields.Field(attribute="bottleneck__text", column_name=_("Bottleneck addressed"))
+    responsible = fields.Field(attribute="responsible_label", column_name=_("Responsible"))
+    budget = fields.Field(attribute="budget", column_name=_("Budget (MAD)"))
+    start_date = fields.Field(attribute="start_date", column_name=_("Start"))
+    end_date = fields.Field(attribute="end_date", column_name=_("End"))
+    status = fields.Field(attribute="get_status_display", column_name=_("Status"))
+    late = fields.Field(attribute="is_late", column_name=_("Late"))
+
+
+class FlagshipActionListView(crud.ScopedListView):
+    """The flagship actions of each chain's latest diagnostic in the province, late first."""
+
+    model = FlagshipAction
+    url_base = "valuechains:action"
+    template_name = "valuechains/action_list.html"
+    filterset_class = FlagshipActionFilter
+    search_fields = ("title", "responsible_name", "responsible__name", "diagnostic__chain__product")
+    resource_class = FlagshipActionResource
+    columns = (
+        crud.Col("title", _("Action")),
+        crud.Col("chain", _("Chain")),
+        crud.Col("period", _("Period"), nowrap=True),
+        crud.Col("status", _("Status")),
+        crud.Col("responsible", _("Responsible")),
+        crud.Col("budget", _("Budget (MAD)"), nowrap=True, numeric=True),
+    )
+    card_fields = ("status", "period", "chain")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .current()
+            .with_lateness()
+            .select_related("diagnostic__chain__sector", "responsible", "bottleneck")
+        )
+
+    def order(self, qs):
+        return qs.order_by("-is_late", "end_date", "diagnostic__chain__product", "order", "id")
+
+    def get_create_url(self):
+        return None  # an action is planned in its diagnostic's "flagship actions" section
+
+    def rows_context(self, qs):
+        counts = qs.aggregate(
+            total=Count("pk"),
+            late=Count("pk", filter=Q(is_late=True)),
+            budget=Sum("budget"),
+        )
+        return {**super().rows_context(qs), "counts": counts}
+
+    def export_stem(self) -> str:
+        return f"flagship-actions-{self.province.code}"
