@@ -144,7 +144,11 @@ def test_coordinator_chooses_a_chain_from_the_ranking_and_its_diagnostic_starts(
     assert response["Location"] == f"{url('ranking', province_a)}#chain-{chain.pk}"
     chain.refresh_from_db()
     assert chain.status == Chain.Status.SELECTED
-    assert Diagnostic.objects.filter(chain=chain, status=Diagnostic.Status.DRAFT).count() == 1
+    diagnostic = Diagnostic.objects.get(chain=chain, status=Diagnostic.Status.DRAFT)
+    # Back on the ranking, the chosen chain links to its diagnostic.
+    ranking = coord.get(url("ranking", province_a)).content.decode()
+    card = ranking[ranking.index(f'id="chain-{chain.pk}"') :]
+    assert f'href="{diagnostic.get_absolute_url()}"' in card[: card.index("</li>")]
 
 
 def test_setting_aside_needs_a_comment_and_restore_brings_it_back(users, province_a, criteria):
@@ -289,6 +293,48 @@ def test_one_criterion_goes_back_to_its_national_weight(users, province_a, crite
     assert list(
         ProvinceWeight.objects.filter(province=province_a).values_list("criterion", flat=True)
     ) == [criteria[1].pk]
+
+
+def test_weights_saved_from_a_stale_page_are_refused_and_kept_for_a_second_try(
+    users, province_a, criteria
+):
+    import re
+
+    ProvinceWeightFactory(
+        province=province_a, criterion=criteria[0], weight=33, by=users["coord_a"]
+    )
+
+    def opened(client):
+        html = client.get(url("weights", province_a)).content.decode()
+        return re.search(r'name="opened_versions" value="([^"]*)"', html).group(1)
+
+    first, second = client_for(users["coord_a"]), client_for(users["admin"])
+    seen_by_first, seen_by_second = opened(first), opened(second)
+    assert seen_by_first == seen_by_second != ""
+    mine = {f"w{criteria[0].pk}": "10", "opened_versions": seen_by_first}
+    assert first.post(url("weights", province_a), mine).status_code == 302
+    theirs = {f"w{criteria[0].pk}": "70", "opened_versions": seen_by_second}
+    response = second.post(url("weights", province_a), theirs)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert users["coord_a"].get_full_name() in html or users["coord_a"].username in html
+    assert 'value="70' in html  # the input is kept
+    own = ProvinceWeight.objects.get(province=province_a, criterion=criteria[0])
+    assert own.weight == Decimal(10)
+    # Saved again from the merge screen, it goes over the first one's weight.
+    again = re.search(r'name="opened_versions" value="([^"]*)"', html).group(1)
+    theirs["opened_versions"] = again
+    assert second.post(url("weights", province_a), theirs).status_code == 302
+    own.refresh_from_db()
+    assert own.weight == Decimal(70)
+    # A weight removed since the page was opened is a change too.
+    stale = opened(first)
+    second.post(url("weights", province_a), {"reset_all": "1"})
+    response = first.post(
+        url("weights", province_a), {f"w{criteria[1].pk}": "5", "opened_versions": stale}
+    )
+    assert response.status_code == 409
+    assert not ProvinceWeight.objects.filter(province=province_a).exists()
 
 
 @pytest.mark.parametrize("weight", ["101", "-1", "beaucoup"])

@@ -86,12 +86,14 @@ class ScoreSheetForm(SheetForm):
         }
 
 
-class WeightsForm(forms.Form):
-    """The province's weight of each criterion (empty: the national weight) and why."""
+class WeightsForm(SheetForm):
+    """The province's weight of each criterion (empty: the national weight) and why, with the
+    versions of the province's own weights when opened (a stale page is refused)."""
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, versions: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.remember_versions(versions)
         for c in criteria:
             self.fields[f"w{c.pk}"] = forms.DecimalField(
                 label=c.name,

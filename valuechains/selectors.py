@@ -19,6 +19,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Lower, Rank
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 
 from provinces.access import Perm, scope_for_user
 from provinces.models import Province
@@ -82,6 +84,14 @@ def criteria_for(province: Province) -> list[Criterion]:
             own_reason=Subquery(own.values("reason")[:1]),
         )
         .order_by("order", "id")
+    )
+
+
+def weight_versions(province: Province) -> dict[int, int]:
+    """The versions of the province's own weights, by criterion id (the weights page keeps
+    them to refuse a save from a stale page)."""
+    return dict(
+        ProvinceWeight.objects.filter(province=province).values_list("criterion_id", "version")
     )
 
 
@@ -199,11 +209,17 @@ def chain_ranking(province: Province) -> Ranking:
         .annotate(p=Sum(points))
         .values("p")
     )
+    latest = Diagnostic.objects.filter(chain=OuterRef("pk")).order_by("-number")
     chains = list(
         Chain.objects.filter(province=province)
         .exclude(status=Chain.Status.SET_ASIDE)
         .select_related("sector", "province")
         .annotate(points=Coalesce(Subquery(per_chain, output_field=POINTS), Value(Decimal(0))))
+        # where a chosen chain's diagnostic stands, and the link to it
+        .annotate(
+            diagnostic_status=Subquery(latest.values("status")[:1]),
+            diagnostic_pk=Subquery(latest.values("pk")[:1]),
+        )
         .annotate(
             rank=Window(Rank(), order_by=F("points").desc()),
             same_points=Window(Count("id"), partition_by=[F("points")]),
@@ -362,14 +378,22 @@ def chain_map_data(diagnostic: Diagnostic) -> ChainMapData:
         .prefetch_related(Prefetch("stages", queryset=Stage.objects.only("id")))
         .order_by("order", "id")
     )
+    # The names the drawing shows follow the language it is drawn in, not the one the data was
+    # read in (a PDF job reads its data before choosing the PDF's language): lazy.
+    chain = diagnostic.chain
     return ChainMapData(
-        title=diagnostic.chain.label,
+        title=lazy(lambda: chain.label, str)(),
         stages=[
             MapStage(
                 id=stage.pk,
-                label=stage.label,
+                label=stage.name or _kind_label(Stage, stage.kind),
                 operators=[
-                    MapOperator(str(op), op.count, op.women, op.young)
+                    MapOperator(
+                        op.description or _kind_label(Operator, op.kind),
+                        op.count,
+                        op.women,
+                        op.young,
+                    )
                     for op in stage.operators.all()
                 ],
                 bottlenecks=sorted(
@@ -383,6 +407,11 @@ def chain_map_data(diagnostic: Diagnostic) -> ChainMapData:
             MapSupporter(s.label, s.kind, [st.pk for st in s.stages.all()]) for s in supporters
         ],
     )
+
+
+def _kind_label(model, value: str):
+    """The kind's name, capitalised, in the language it is shown in (lazy)."""
+    return capfirst(dict(model.Kind.choices).get(value, value))
 
 
 @dataclass
@@ -408,42 +437,67 @@ def diagnostic_content(diagnostic: Diagnostic) -> DiagnosticContent:
     bottlenecks and opportunities with their stage; SWOT; observations; objectives; flagship
     actions (with lateness, bottleneck, responsible) with their indicators and partners;
     advocacy points."""
-    d = diagnostic
-    stages = list(
-        Stage.objects.filter(diagnostic=d)
-        .order_by("order", "id")
-        .prefetch_related(Prefetch("operators", queryset=Operator.objects.order_by("order", "id")))
+    return diagnostic_contents([diagnostic])[0]
+
+
+def diagnostic_contents(diagnostics: list[Diagnostic]) -> list[DiagnosticContent]:
+    """The content of several diagnostics (a province's workbook) in the same fourteen
+    queries as one, in the order given."""
+    ids = [d.pk for d in diagnostics]
+
+    def grouped(queryset) -> dict[int, list]:
+        out: dict[int, list] = {pk: [] for pk in ids}
+        for row in queryset.filter(diagnostic_id__in=ids):
+            out[row.diagnostic_id].append(row)
+        return out
+
+    sections: dict[int, dict] = {pk: {} for pk in ids}
+    for section in DiagnosticSection.objects.filter(diagnostic_id__in=ids):
+        sections[section.diagnostic_id][section.key] = section
+    stages = grouped(
+        Stage.objects.order_by("order", "id").prefetch_related(
+            Prefetch("operators", queryset=Operator.objects.order_by("order", "id"))
+        )
     )
-    swot: dict[str, list] = {q: [] for q in SwotEntry.Quadrant.values}
-    for entry in SwotEntry.objects.filter(diagnostic=d):
-        swot[entry.quadrant].append(entry)
-    return DiagnosticContent(
-        diagnostic=d,
-        sections=sections_of(d),
-        stages=stages,
-        supporters=list(
-            Supporter.objects.filter(diagnostic=d)
-            .select_related("stakeholder")
-            .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
-        ),
-        bottlenecks=list(Bottleneck.objects.filter(diagnostic=d).select_related("stage")),
-        opportunities=list(Opportunity.objects.filter(diagnostic=d).select_related("stage")),
-        swot=swot,
-        observations=list(FieldObservation.objects.filter(diagnostic=d).select_related("commune")),
-        objectives=list(PlanObjective.objects.filter(diagnostic=d)),
-        actions=list(
-            FlagshipAction.objects.filter(diagnostic=d)
-            .with_lateness()
-            .select_related("bottleneck", "responsible")
-            .prefetch_related(
-                Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
-                "partners",
-            )
-        ),
-        advocacy=list(
-            AdvocacyPoint.objects.filter(diagnostic=d).select_related("action", "target")
-        ),
+    supporters = grouped(
+        Supporter.objects.select_related("stakeholder").prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.order_by("order"))
+        )
     )
+    bottlenecks = grouped(Bottleneck.objects.select_related("stage"))
+    opportunities = grouped(Opportunity.objects.select_related("stage"))
+    swot: dict[int, dict[str, list]] = {
+        pk: {q: [] for q in SwotEntry.Quadrant.values} for pk in ids
+    }
+    for entry in SwotEntry.objects.filter(diagnostic_id__in=ids):
+        swot[entry.diagnostic_id][entry.quadrant].append(entry)
+    observations = grouped(FieldObservation.objects.select_related("commune"))
+    objectives = grouped(PlanObjective.objects.all())
+    actions = grouped(
+        FlagshipAction.objects.with_lateness()
+        .select_related("bottleneck", "responsible")
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+            "partners",
+        )
+    )
+    advocacy = grouped(AdvocacyPoint.objects.select_related("action", "target"))
+    return [
+        DiagnosticContent(
+            diagnostic=d,
+            sections=sections[d.pk],
+            stages=stages[d.pk],
+            supporters=supporters[d.pk],
+            bottlenecks=bottlenecks[d.pk],
+            opportunities=opportunities[d.pk],
+            swot=swot[d.pk],
+            observations=observations[d.pk],
+            objectives=objectives[d.pk],
+            actions=actions[d.pk],
+            advocacy=advocacy[d.pk],
+        )
+        for d in diagnostics
+    ]
 
 
 # The province card and the home page's alerts ---------------------------------------------

@@ -250,7 +250,11 @@ class WeightsView(ProvincePageMixin, TemplateView):
     required_perm = Perm.VIEW
 
     def form(self, data=None):
-        return WeightsForm(data, criteria=selectors.criteria_for(self.province))
+        return WeightsForm(
+            data,
+            criteria=selectors.criteria_for(self.province),
+            versions=selectors.weight_versions(self.province),
+        )
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.form())
@@ -261,18 +265,25 @@ class WeightsView(ProvincePageMixin, TemplateView):
             raise PermissionDenied
         form = self.form(request.POST)
         valid = form.is_valid()
+        opened = None  # a reset says what it resets: it is not refused for a stale page
         if "reset_all" in request.POST:
             weights = {c: (None, "") for c in form.criteria}
         elif request.POST.get("reset"):
             weights = {c: (None, "") for c in form.criteria if str(c.pk) == request.POST["reset"]}
         elif valid:
-            weights = form.weights()
+            weights, opened = form.weights(), form.versions_opened()
         else:
             return self.render_to_response(self.get_context_data(form=form))
         try:
             changed = services.province_weights_set(
-                province=self.province, weights=weights, by=request.user
+                province=self.province,
+                weights=weights,
+                by=request.user,
+                versions_opened=opened,
             )
+        except EditConflict as conflict:
+            form.conflicted(conflict, selectors.weight_versions(self.province))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         except ValidationError as error:
             if isinstance(error, LineErrors):
                 for key, line in error.lines.items():
