@@ -138,3 +138,32 @@ def test_the_chain_map_and_content_queries_do_not_grow_with_the_chain(
         assert sum(len(a.indicators.all()) for a in content.actions) == 45
         assert sum(len(s.operators.all()) for s in content.stages) == 60
         assert all(len(s.stages.all()) == 3 for s in content.supporters)
+
+
+def test_for_the_pdf_arabic_lines_come_in_visual_order_with_joined_letters():
+    from valuechains.chainmap import for_weasyprint
+
+    svg = (
+        '<svg><text><tspan x="1">العدد غير معروف</tspan></text>'
+        '<text><tspan x="2">Huile &amp; olives &lt;bio&gt;</tspan></text>'
+        '<text><tspan x="3">320 متدخلا · النساء 15%</tspan></text></svg>'
+    )
+    out = str(for_weasyprint(svg, rtl=True))
+    texts = [t.text for t in ET.fromstring(out).iter("tspan")]
+    # WeasyPrint draws letter after letter from the left: the line's last word comes first,
+    # each letter in its joined form (Arabic Presentation Forms), none left bare.
+    assert texts[0] == "ﻑﻭﺮﻌﻣ ﺮﻴﻏ ﺩﺪﻌﻟﺍ"
+    assert not any("\u0600" <= c <= "\u06ff" for c in texts[0])
+    assert texts[1] == "Huile & olives <bio>"  # Latin untouched, still escaped in the SVG
+    assert "Huile &amp; olives &lt;bio&gt;" in out
+    # the count stays a number read left to right, at the line's right end (where it starts)
+    assert texts[2].endswith("320") and "15" in texts[2]
+
+
+def test_the_map_data_follows_the_language_it_is_drawn_in(users, province_a):
+    diagnostic = DiagnosticFactory(province=province_a, by=users["coord_a"])
+    with translation.override("fr"):
+        data = chain_map_data(diagnostic)  # read in French (a PDF job's worker)…
+    with translation.override("ar"):
+        svg = str(chain_map_svg(data, rtl=True))  # …drawn in Arabic
+    assert "الإنتاج" in svg and "Production" not in svg

@@ -11,10 +11,11 @@ drawing keeps its natural size in pixels, so that on a 360-px phone it scrolls s
 readable size instead of shrinking (`.chain-map-scroll` in targa.css).
 """
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from django.conf import settings
 from django.utils import formats
@@ -502,3 +503,27 @@ def _svg(width: float, height: float, title: str, body: str, rtl: bool) -> SafeS
         class_="chain-map",
     )
     return mark_safe(f"<svg {attrs}><title>{escape(title)}</title>{body}</svg>")  # noqa: S308 (escaped above)
+
+
+# The PDF's drawing -----------------------------------------------------------------------
+
+_TSPAN = re.compile(r"(<tspan[^>]*>)([^<]*)(</tspan>)")
+
+
+def for_weasyprint(svg: str, *, rtl: bool) -> SafeString:
+    """The same drawing for WeasyPrint, which sets SVG text one letter at a time from left to
+    right, without the Unicode bidirectional algorithm or Arabic shaping: each line holding
+    Arabic is given in the order it is seen, with each letter in its joined form (initial,
+    medial, final), so that it reads as in the browser."""
+    from arabic_reshaper import reshape
+    from bidi import get_display
+
+    def visual(match: re.Match) -> str:
+        opening, text, closing = match.groups()
+        plain = unescape(text)
+        if not any(_is_arabic(c) for c in plain):
+            return match.group(0)
+        shown = get_display(reshape(plain), base_dir="R" if rtl else "L")
+        return f"{opening}{escape(shown)}{closing}"
+
+    return mark_safe(_TSPAN.sub(visual, str(svg)))

@@ -18,9 +18,14 @@ from targa.core.exporters import Exporter, Render
 from targa.core.exports import MONEY_FORMAT, Table, plain
 from targa.core.models import Job
 from targa.core.pdf import render_pdf
-from valuechains.chainmap import chain_map_svg
+from valuechains.chainmap import chain_map_svg, for_weasyprint
 from valuechains.models import Diagnostic, DiagnosticSection
-from valuechains.selectors import DiagnosticContent, chain_map_data, diagnostic_content
+from valuechains.selectors import (
+    DiagnosticContent,
+    chain_map_data,
+    diagnostic_content,
+    diagnostic_contents,
+)
 
 PDF_JOB = "valuechains.diagnostic_pdf"
 
@@ -104,7 +109,8 @@ def render_diagnostic_pdf(
     from django.utils import translation
 
     with translation.override(language):
-        svg = chain_map_svg(data.map_data, rtl=get_language_bidi())
+        rtl = get_language_bidi()
+        svg = for_weasyprint(chain_map_svg(data.map_data, rtl=rtl), rtl=rtl)
         sections = data.content.sections
         vision = sections.get(DiagnosticSection.Key.STRATEGY)
         observations = data.content.observations
@@ -443,6 +449,9 @@ def _current_diagnostics(province):
     )
 
 
+WORKBOOK_BATCH = 25  # diagnostics read at once (the progress bar moves between batches)
+
+
 @dataclass(frozen=True)
 class DiagnosticsWorkbook(Exporter):
     """The province's value-chain diagnostics (the latest version of each chain's) in one
@@ -453,9 +462,12 @@ class DiagnosticsWorkbook(Exporter):
 
     def render(self, *, province, user, fmt: str, on_row: Callable[[], None]) -> Render:
         contents = []
-        for diagnostic in _current_diagnostics(province):
-            contents.append(diagnostic_content(diagnostic))  # fourteen queries a diagnostic
-            on_row()
+        diagnostics = list(_current_diagnostics(province))
+        for start in range(0, len(diagnostics), WORKBOOK_BATCH):
+            batch = diagnostics[start : start + WORKBOOK_BATCH]
+            contents += diagnostic_contents(batch)  # fourteen queries a batch
+            for _diagnostic in batch:
+                on_row()
         out = io.BytesIO()
         title = f"{self.verbose_name} · {province.name}"
         exports.write_book(_tables(contents, with_chain=True), out, title=title)
