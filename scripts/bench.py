@@ -125,6 +125,56 @@ def pv_pdf_ar():
     return _pv_pdf("ar")
 
 
+def _honey():
+    from valuechains.models import Diagnostic
+
+    return Diagnostic.objects.get(chain__province__code="05.301", chain__product="Miel")
+
+
+def _diagnostic_pdf(lang: str) -> str:
+    """What the PDF job does: gather the data, lay out the pages (the job's own bookkeeping
+    aside)."""
+    from valuechains import deliverable
+
+    d = deliverable.diagnostic_for_pdf(_honey().pk)
+    pdf = deliverable.render_diagnostic_pdf(deliverable.pdf_data(d), language=lang)
+    return f"{len(pdf) // 1024} KB, {_pages(pdf)} pages"
+
+
+@bench("diagnostic pdf fr", "the PDF job of Khénifra's honey diagnostic, in French")
+def diagnostic_pdf_fr():
+    return _diagnostic_pdf("fr")
+
+
+@bench("diagnostic pdf ar", "the PDF job of Khénifra's honey diagnostic, in Arabic")
+def diagnostic_pdf_ar():
+    return _diagnostic_pdf("ar")
+
+
+def _median_get(username: str, url: str, n: int = 5) -> str:
+    import statistics
+
+    client = client_as(username)
+    client.get(url)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+    median, size = statistics.median(times) * 1000, len(response.content) // 1024
+    return f"HTTP {response.status_code}, median {median:.0f} ms of {n}, {size} KB"
+
+
+@bench("diagnostic page", "the honey diagnostic's page (map, eight sections), as the coordinator")
+def diagnostic_page():
+    return _median_get("coord.khenifra", _honey().get_absolute_url())
+
+
+@bench("chain ranking", "Khénifra's ranking of the chains, as its coordinator")
+def chain_ranking_page():
+    return _median_get("coord.khenifra", reverse("valuechains:ranking", args=["05.301"]))
+
+
 EXPORT_ROWS = 50_000
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from provinces.demo import PROGRAMME_PROVINCES
 from provinces.models import Cercle, Commune, Province, Stakeholder
+from provinces.services import attachment_create
 from targa.core.models import User
 from valuechains import services
 from valuechains.models import Chain, Criterion, Diagnostic, DiagnosticSection, Sector, Stage
@@ -987,6 +988,33 @@ def _seed_chain(province: Province, demo: ChainDemo, *, agent: User, coordinator
         services.diagnostic_new_version(diagnostic=diagnostic, by=agent)
 
 
+def field_photo(seed: int) -> bytes:
+    """A drawn stand-in for a photo of the fieldwork (hills, fields, trees), a JPEG of a few
+    kilobytes: the demo's observations show a picture as the agents' would."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    width, height = 640, 420
+    image = Image.new("RGB", (width, height), (160, 200, 235))
+    draw = ImageDraw.Draw(image)
+    for band in range(3):  # hills, farther ones paler
+        top = 150 + band * 60 + rng.randint(-20, 20)
+        shade = (110 - band * 25, 150 - band * 20, 80 - band * 10)
+        points = [(0, height), (0, top)]
+        points += [(x, top + rng.randint(-25, 25)) for x in range(0, width + 80, 80)]
+        draw.polygon([*points, (width, height)], fill=shade)
+    for _tree in range(14):
+        x, y = rng.randint(0, width), rng.randint(260, height - 20)
+        draw.rectangle((x - 3, y, x + 3, y + 18), fill=(90, 60, 30))
+        draw.ellipse((x - 16, y - 26, x + 16, y + 4), fill=(50, 95, 45))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
 def _save(diagnostic, key, by, **kwargs):
     section = DiagnosticSection.objects.get(diagnostic=diagnostic, key=key)
     return services.section_save(
@@ -1060,6 +1088,15 @@ def _fill(diagnostic: Diagnostic, demo: ChainDemo, province: Province, by: User,
         for kind, offset, place, subject, wy, wa, my, ma, notes in demo.observations
     ]
     _save(diagnostic, "observations", by, sheets={"observations": observations})
+    first = diagnostic.observations.order_by("date", "id").first()
+    if first is not None:
+        attachment_create(
+            record=first,
+            province=province,
+            upload=ContentFile(field_photo(diagnostic.chain_id), name="terrain.jpg"),
+            by=by,
+            title=f"{first.get_kind_display().capitalize()} – {first.place}"[:200],
+        )
     objectives = [Line({"order": i, "text": t}) for i, t in enumerate(demo.objectives, start=1)]
     _save(diagnostic, "strategy", by, summary=demo.vision, sheets={"objectives": objectives})
     bottlenecks = list(diagnostic.bottlenecks.order_by("order"))

@@ -35,3 +35,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Africa/Casablanca"}
+
+
+@pytest.fixture
+def worker():
+    """The background-job worker, running in a thread beside the live server."""
+    from tests.jobs_support import WorkerThread
+
+    thread = WorkerThread()
+    thread.start()
+    yield thread
+    thread.stop()

@@ -9,7 +9,6 @@ from targa.core.demo import seed_demo
 from targa.core.models import Job
 from tests.browser.test_journeys import log_in
 from tests.conftest import ensure_territories
-from tests.jobs_support import WorkerThread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +30,6 @@ def many_recommendations(transactional_db):
         batch_size=5000,
     )
     return meeting.committee.province
-
-
-@pytest.fixture
-def worker():
-    thread = WorkerThread()
-    thread.start()
-    yield thread
-    thread.stop()
 
 
 def test_coordinator_exports_50000_rows_through_a_job_with_a_progress_bar(

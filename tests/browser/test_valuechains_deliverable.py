@@ -4,6 +4,7 @@ Arabic), then records its delivery to the Province with that PDF."""
 
 import re
 import subprocess
+import unicodedata
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,7 +13,6 @@ from targa.core.demo import seed_demo
 from targa.core.models import User
 from tests.browser.test_journeys import log_in
 from tests.conftest import ensure_territories
-from tests.jobs_support import WorkerThread
 from valuechains import services
 from valuechains.models import Diagnostic
 
@@ -30,17 +30,12 @@ def validated(transactional_db):
     )
 
 
-@pytest.fixture
-def worker():
-    thread = WorkerThread()
-    thread.start()
-    yield thread
-    thread.stop()
-
-
-def _text(path) -> str:
+def pdf_text(path) -> str:
+    """The PDF's text without spaces and direction marks (Arabic comes out in visual order
+    pieces; a label is found whole once spaces are gone)."""
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
-    return "".join(re.sub("[\u202a-\u202e\u200e\u200f]", "", text.stdout).split())
+    plain = unicodedata.normalize("NFKC", text.stdout)  # ﻙ → ك, as a PDF reader's search
+    return "".join(re.sub("[\u202a-\u202e\u200e\u200f]", "", plain).split())
 
 
 def test_coordinator_generates_downloads_and_delivers_the_pdf(
@@ -63,7 +58,7 @@ def test_coordinator_generates_downloads_and_delivers_the_pdf(
         assert info.value.suggested_filename.endswith(f"-{lang}.pdf")
         path = tmp_path / f"{lang}.pdf"
         info.value.save_as(path)
-        text = _text(path)
+        text = pdf_text(path)
         from django.utils import translation
 
         with translation.override(lang):

@@ -1,19 +1,19 @@
-"""Value-chain journeys in a real headless Chromium on a 360-px phone: a field agent fills a
-diagnostic section by section (a stage, its operators, two bottlenecks), sees "saved at",
-submits; the coordinator returns it with a comment; the agent fixes and resubmits; the
-coordinator validates — in French and in Arabic. (The PDF belongs to the deliverable's
-journey.)"""
+"""The value-chain journey in a real headless Chromium on a 360-px phone, in French and in
+Arabic: a field agent proposes a chain; the coordinator chooses it for diagnosis from the
+ranking; the agent fills the diagnostic section by section (a stage, its operators, two
+bottlenecks), sees "saved at", submits; the coordinator returns it with a comment; the agent
+fixes and resubmits; the coordinator validates, generates the PDF with its progress bar and
+downloads it: pdftotext finds the stage and the bottlenecks the agent typed."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from provinces.models import Province
 from targa.core.demo import seed_demo
-from targa.core.models import User
 from tests.browser.test_journeys import log_in
+from tests.browser.test_valuechains_deliverable import pdf_text
 from tests.conftest import ensure_territories
-from valuechains import services
-from valuechains.models import Bottleneck, Chain, Diagnostic, Operator, Sector
+from valuechains.models import Bottleneck, Chain, Diagnostic, Operator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,20 +25,6 @@ SAVED = {"fr": "enregistré à", "ar": "حُفظ على الساعة"}
 def demo(transactional_db):
     ensure_territories()
     seed_demo()
-
-
-def fresh_diagnostic() -> Diagnostic:
-    """A chain the coordinator has just chosen: a draft with its five default stages."""
-    coordinator = User.objects.get(username="coord.khenifra")
-    chain = services.chain_create(
-        chain=Chain(
-            province=Province.objects.get(code=KHENIFRA),
-            sector=Sector.objects.filter(is_active=True).first(),
-            product="Safran de montagne",
-        ),
-        by=User.objects.get(username="agent.khenifra"),
-    ).instance
-    return services.chain_select(chain=chain, by=coordinator, expected_version=chain.version)
 
 
 def as_user(page: Page, base: str, username: str, language: str) -> None:
@@ -70,13 +56,40 @@ def move(page: Page, name: str, comment: str = "") -> None:
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_agent_diagnoses_on_a_phone_coordinator_returns_then_validates(
-    page: Page, live_server, demo, language
+def test_from_a_proposed_chain_to_its_pdf_on_a_phone(
+    page: Page,
+    live_server,
+    demo,
+    worker,
+    language,
+    tmp_path,
 ):
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
-    diagnostic = fresh_diagnostic()
+
+    # The field agent proposes the chain, with its scope.
+    as_user(page, base, "agent.khenifra", language)
+    page.goto(f"{base}{reverse('valuechains:chain_create', args=[KHENIFRA])}")
+    page.locator("#id_product").fill("Safran de montagne")
+    page.locator("#id_product_ar").fill("زعفران الجبل")
+    page.locator("#id_sector").select_option(index=1)
+    page.locator("input[name=cercles]").first.check()
+    page.locator("form:has(#id_product) button[type=submit]").click()
+    chain = Chain.objects.get(product="Safran de montagne")
+    expect(page).to_have_url(f"{base}{chain.get_absolute_url()}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The coordinator chooses it for diagnosis from the ranking, and opens the diagnostic.
+    as_user(page, base, "coord.khenifra", language)
+    page.goto(f"{base}{reverse('valuechains:ranking', args=[KHENIFRA])}")
+    card = page.locator(f"#chain-{chain.pk}")
+    card.locator("summary[data-action=select]").click()
+    card.locator("form:has(input[name=name][value=select]) button[type=submit]").click()
+    page.locator(f"#chain-{chain.pk} [data-state^='diagnostic:'] a").click()
+    diagnostic = Diagnostic.objects.get(chain=chain)
     url = f"{base}{diagnostic.get_absolute_url()}"
+    expect(page).to_have_url(url)
+    assert diagnostic.stages.count() == 5  # the default ValueLinks stages
 
     # The field agent adds a stage and two operators to it, without leaving the page.
     as_user(page, base, "agent.khenifra", language)
@@ -162,3 +175,19 @@ def test_agent_diagnoses_on_a_phone_coordinator_returns_then_validates(
     page.goto(url)
     assert page.locator("[data-testid^=section-form-]").count() == 0  # validated: locked
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The coordinator generates the PDF in the page's language, follows its progress, and
+    # downloads it: it holds the stage and the two bottlenecks typed on the phone.
+    page.goto(f"{url}deliverable/")
+    page.get_by_test_id(f"pdf-{language}").click()
+    expect(page.get_by_test_id("job-progress")).to_be_visible()
+    link = page.get_by_test_id("job-download")
+    expect(link).to_be_visible(timeout=60_000)  # the panel polls, no reload
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "diagnostic.pdf"
+    info.value.save_as(path)
+    text = pdf_text(path)
+    for typed in ("Séchage des stigmates", "Séchage au sol, poussière", "Pas d'emballage agréé"):
+        assert "".join(typed.split()) in text, typed
+    assert {"fr": "Safrandemontagne", "ar": "زعفرانالجبل"}[language] in text  # the chain's name
