@@ -51,6 +51,7 @@ from targa.core.access import (
 )
 from targa.core.editing import HistoryMixin, SafeCreateMixin, SafeUpdateMixin
 from targa.core.models import state_field
+from targa.core.ordering import search_key
 from targa.core.records import DELETED_MESSAGE, EditConflict, deleted_record, record_delete
 
 EXPORT_FORMATS = exports.FORMATS
@@ -134,6 +135,10 @@ class SearchChoiceFilter(django_filters.Filter):
         )
         new.model, new.parent = f.model, f.parent
         return new
+
+
+# What a list's search box takes: a name or two, not a page pasted in.
+SEARCH_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -400,6 +405,9 @@ class ScopedListView(ScopedMixin, TemplateView):
     template_name = "crud/list.html"
     filterset_class = None
     search_fields: tuple[str, ...] = ()
+    # A field holding the records' names as `targa.core.ordering.search_key` writes them: the
+    # search then ignores accents, case and Arabic vowel signs in it.
+    search_key_field: str = ""
     # The list's columns: attribute names (or `Col`s) shown by the generic table; a list
     # with its own template names here the cells it draws with {% cell %}. The first is the
     # title of each record's card on a phone.
@@ -464,9 +472,12 @@ class ScopedListView(ScopedMixin, TemplateView):
             if filterset.is_bound and filterset.is_valid():
                 qs = filterset.qs
         self.filterset = filterset
-        q = self.request.GET.get("q", "").strip()
-        if q and self.search_fields:
-            qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in self.search_fields)))
+        q = self.request.GET.get("q", "").strip()[:SEARCH_MAX]
+        if q and (self.search_fields or self.search_key_field):
+            found = [Q(**{f"{f}__icontains": q}) for f in self.search_fields]
+            if self.search_key_field:  # accents, case and Arabic vowel signs ignored
+                found.append(Q(**{f"{self.search_key_field}__contains": search_key(q)}))
+            qs = qs.filter(reduce(or_, found))
         return self.order(qs), filterset, q
 
     def order(self, qs: QuerySet) -> QuerySet:

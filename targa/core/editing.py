@@ -24,6 +24,7 @@ from targa.core.access import in_province
 from targa.core.choices import use_search_fields
 from targa.core.models import DATE_MAX, DATE_MIN
 from targa.core.records import (
+    Created,
     EditConflict,
     LineErrors,
     record_create,
@@ -180,15 +181,19 @@ class SafeCreateMixin:
                 return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
 
+    def create_record(self, instance, *, submission_id, m2m) -> Created:
+        """Save the new record: `record_create`, or the app's service for a record whose
+        creation does more (a project starts its path, a chain its scope)."""
+        return record_create(
+            instance=instance, by=self.request.user, submission_id=submission_id, m2m=m2m
+        )
+
     def form_valid(self, form):
         instance = form.save(commit=False)
         self.prepare_instance(instance)
         try:
-            result = record_create(
-                instance=instance,
-                by=self.request.user,
-                submission_id=form.cleaned_data.get("submission_id"),
-                m2m=form_m2m(form),
+            result = self.create_record(
+                instance, submission_id=form.cleaned_data.get("submission_id"), m2m=form_m2m(form)
             )
         except ValidationError as error:
             return form_invalid_with(self, form, error)

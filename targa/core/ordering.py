@@ -66,6 +66,13 @@ def natural_key(text) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def search_key(*parts) -> str:
+    """Names as they are searched: accents, Arabic short vowels and hamza seats, case and extra
+    spaces ignored ("Khenifra" finds "Khénifra", "احمد" finds "أحمد"). A model keeps it in a
+    field (e.g. `search_name`) that a list searches with `search_key_field`."""
+    return " ".join(natural_key(" ".join(str(p or "") for p in parts)).split())
+
+
 def _sqlite_collate(a: str, b: str) -> int:
     ka, kb = natural_key(a), natural_key(b)
     if ka == kb:  # same letters: a stable order (accent-less first), as dictionaries do

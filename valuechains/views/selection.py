@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 
 from provinces.access import Perm, access_province, perms_in
 from targa.core import crud, workflow
-from targa.core.editing import form_invalid_with, form_m2m
 from targa.core.records import EditConflict, LineErrors
 from valuechains import selectors, services
 from valuechains.filters import ChainFilter
@@ -71,26 +70,14 @@ class ChainFormMixin(ChainMixin):
 
 
 class ChainCreateView(ChainFormMixin, crud.ScopedCreateView):
-    def form_valid(self, form):
-        chain = form.save(commit=False)
-        chain.province = self.province
-        m2m = form_m2m(form)
-        try:
-            result = services.chain_create(
-                chain=chain,
-                by=self.request.user,
-                cercles=m2m.get("cercles", ()),
-                communes=m2m.get("communes", ()),
-                submission_id=form.cleaned_data.get("submission_id"),
-            )
-        except ValidationError as error:
-            return form_invalid_with(self, form, error)
-        self.object = result.instance
-        if result.created:
-            messages.success(self.request, self.success_message)
-        else:
-            messages.info(self.request, self.already_saved_message)
-        return HttpResponseRedirect(self.get_success_url())
+    def create_record(self, instance, *, submission_id, m2m):
+        return services.chain_create(
+            chain=instance,
+            by=self.request.user,
+            cercles=m2m.get("cercles", ()),
+            communes=m2m.get("communes", ()),
+            submission_id=submission_id,
+        )
 
 
 class ChainUpdateView(ChainFormMixin, crud.ScopedUpdateView):
