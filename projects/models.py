@@ -1,1 +1,831 @@
-"""Models of the projects app; they arrive with the issue that builds it."""
+"""Project holders (porteurs de projets) and their pipeline: the holders with their personal
+data (recorded with their consent, law 09-08), the structures they create or belong to
+(cooperatives, associations, auto-entrepreneurs, small enterprises), their projects moving
+through the stages of the pipeline on the workflow kit, and the calls (appels à projets,
+concours d'idées) whose eligibility rules are configuration, checked rule by rule.
+
+The stages are fixed keys (`Stage`) that the workflow's moves know; their names and order are
+the administrators' (`PipelineStage`): a project moves to the next stage in that order, back
+one, or is dropped with a reason from a list at any stage (`Project.advance`, `send_back`,
+`drop`, `resume`), and each move is kept as a `ProjectStep` with its date, who, the decision
+and the comment.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField
+
+from provinces.models import END_BEFORE_START, Commune, Province, Sex, Stakeholder
+from targa.core.access import Perm
+from targa.core.models import TrackedModel
+from targa.core.ordering import search_key
+from targa.core.workflow import Comment, transition
+from valuechains.models import Chain, Sector
+
+NEGATIVE_COUNT = _("A count cannot be below zero.")
+NEGATIVE_AMOUNT = _("An amount cannot be below zero.")
+NOT_THIS_PROVINCE = _("Choose one of the province's.")
+
+
+def count_field(verbose_name, **kwargs) -> models.IntegerField:
+    return models.IntegerField(
+        verbose_name, validators=[MinValueValidator(0, message=NEGATIVE_COUNT)], **kwargs
+    )
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """An amount in dirhams (MAD), never below zero, at most a billion."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal(0), message=NEGATIVE_AMOUNT),
+            MaxValueValidator(
+                Decimal(1_000_000_000), message=_("An amount above a billion dirhams is a typo.")
+            ),
+        ],
+        **kwargs,
+    )
+
+
+def percent_field(verbose_name, **kwargs) -> models.DecimalField:
+    message = _("A share goes from 0 to 100 %%.")  # the validators fill in their values
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal(0), message=message),
+            MaxValueValidator(Decimal(100), message=message),
+        ],
+        **kwargs,
+    )
+
+
+# The holders -------------------------------------------------------------------------------
+
+CIN_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+AGE_MIN, AGE_MAX = 15, 80  # who a holder may plausibly be, whatever the call says
+
+
+def normalise_cin(value: str) -> str:
+    return re.sub(r"[\s\-.]", "", value or "").upper()
+
+
+def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
+    if birth_date is None:
+        return None
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+class AgeBand(models.TextChoices):
+    """The bands results are given by (seed 002: young people are 18–35 in most calls)."""
+
+    UNDER_18 = "u18", _("under 18")
+    YOUNG = "18_35", _("18 to 35")
+    ADULT = "36_45", _("36 to 45")
+    OLDER = "46", _("46 and over")
+
+    @classmethod
+    def of(cls, age: int | None) -> "AgeBand | None":
+        if age is None:
+            return None
+        if age < 18:
+            return cls.UNDER_18
+        if age <= 35:
+            return cls.YOUNG
+        if age <= 45:
+            return cls.ADULT
+        return cls.OLDER
+
+
+class Holder(TrackedModel):
+    """A person with a project idea (porteur de projet): names in both scripts, sex, date of
+    birth (the age is computed, never stored), national ID (CIN, unique when given), how to
+    reach them, where they live, and how they came to the programme. Their personal data is
+    recorded with their consent (law 09-08) and its date."""
+
+    class Education(models.TextChoices):
+        NONE = "none", _("no schooling")
+        PRIMARY = "primary", _("primary school")
+        MIDDLE = "middle", _("middle school")
+        SECONDARY = "secondary", _("secondary school")
+        BACCALAUREATE = "baccalaureate", _("baccalaureate")
+        VOCATIONAL = "vocational", _("vocational training")
+        UNIVERSITY = "university", _("university")
+
+    class Employment(models.TextChoices):
+        UNEMPLOYED = "unemployed", _("unemployed")
+        STUDENT = "student", _("student")
+        INFORMAL = "informal", _("informal work")
+        EMPLOYED = "employed", _("employed")
+        SELF_EMPLOYED = "self_employed", _("self-employed")
+        INACTIVE = "inactive", _("not in the labour force")
+
+    class Channel(models.TextChoices):
+        YOUTH_PLATFORM = "youth_platform", _("youth platform")
+        FIELD_VISIT = "field_visit", _("field visit")
+        IDEA_CONTEST = "idea_contest", _("idea contest")
+        PARTNER = "partner", _("partner referral")
+        DIASPORA = "diaspora", _("diaspora network (MRE)")
+        WALK_IN = "walk_in", _("came on their own")
+        MEDIA = "media", _("media, social networks")
+        OTHER = "other", pgettext_lazy("arrival channel", "other")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="holders", verbose_name=_("province")
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=80, blank=True)
+    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=80, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    cin = models.CharField(
+        _("national ID (CIN)"),
+        max_length=12,  # as typed (spaces, dashes); kept as one or two letters and six digits
+        blank=True,
+        help_text=_("One or two letters then up to six digits, e.g. V123456."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    education = models.CharField(
+        _("education"), max_length=16, choices=Education.choices, blank=True
+    )
+    employment = models.CharField(
+        _("employment situation"), max_length=16, choices=Employment.choices, blank=True
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="holders",
+        verbose_name=_("commune of residence"),
+    )
+    channel = models.CharField(_("how they came"), max_length=16, choices=Channel.choices)
+    youth_platform = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holders",
+        verbose_name=_("youth platform"),
+        limit_choices_to={"kind": Stakeholder.Kind.YOUTH_PLATFORM},
+    )
+    consent_on = models.DateField(
+        _("consent given on"),
+        help_text=_("The day the holder agreed to their personal data being recorded (law 09-08)."),
+    )
+    # Names as searched (accents, case and Arabic vowel signs ignored): kept by `save`.
+    search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
+
+    province_path = "province"
+    add_label = _("New holder")
+    date_bounds = {"birth_date": (datetime.date(1930, 1, 1), datetime.date(2015, 12, 31))}
+
+    class Meta:
+        verbose_name = _("project holder")
+        verbose_name_plural = _("project holders")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cin"],
+                condition=~Q(cin=""),
+                name="projects_holder_cin_unique",
+                violation_error_message=_("This CIN is already the ID of another holder."),
+            )
+        ]
+        indexes = [models.Index(fields=["province", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        arabic = (get_language() or "").startswith("ar")
+        if arabic and (self.first_name_ar or self.last_name_ar):
+            return f"{self.first_name_ar} {self.last_name_ar}".strip()
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:holder_detail", args=[self.province.code, self.pk])
+
+    def age(self, on: datetime.date | None = None) -> int | None:
+        return age_on(self.birth_date, on or timezone.localdate())
+
+    @property
+    def age_band(self):
+        return AgeBand.of(self.age())
+
+    @property
+    def masked_cin(self) -> str:
+        """The CIN as shown to those who do not need it: its first letter and last two digits."""
+        if not self.cin:
+            return ""
+        return f"{self.cin[0]}{'•' * (len(self.cin) - 3)}{self.cin[-2:]}"
+
+    def clean(self) -> None:
+        errors = {}
+        self.cin = normalise_cin(self.cin)
+        if self.cin and not CIN_PATTERN.match(self.cin):
+            errors["cin"] = _("A CIN is one or two letters then up to six digits, e.g. V123456.")
+        today = timezone.localdate()
+        age = self.age(today) if self.birth_date else None
+        if age is not None and not AGE_MIN <= age <= AGE_MAX:
+            errors["birth_date"] = _(
+                "This date of birth gives %(age)s years: a holder is %(min)s to %(max)s."
+            ) % {"age": age, "min": AGE_MIN, "max": AGE_MAX}
+        if self.consent_on and self.consent_on > today:
+            errors["consent_on"] = _("The consent cannot be given after today.")
+        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+            errors["commune"] = _("Choose a commune of the province.")
+        if self.youth_platform_id and self.province_id:
+            if self.youth_platform.province_id != self.province_id:
+                errors["youth_platform"] = NOT_THIS_PROVINCE
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.cin = normalise_cin(self.cin)
+        self.search_name = search_key(
+            self.first_name, self.last_name, self.first_name_ar, self.last_name_ar
+        )
+        super().save(*args, **kwargs)
+
+
+# Structures ----------------------------------------------------------------------------------
+
+
+class StructureKind(models.TextChoices):
+    COOPERATIVE = "cooperative", _("cooperative (law 112-12)")
+    ASSOCIATION = "association", _("association")
+    AUTO_ENTREPRENEUR = "auto_entrepreneur", _("auto-entrepreneur")
+    SMALL_ENTERPRISE = "small_enterprise", _("small enterprise (SARL…)")
+
+
+class Structure(TrackedModel):
+    """A cooperative, association, auto-entrepreneur or small enterprise: its register number,
+    creation date and members by sex and age band."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="structures", verbose_name=_("province")
+    )
+    kind = models.CharField(_("legal form"), max_length=20, choices=StructureKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    register_number = models.CharField(_("register number"), max_length=40, blank=True)
+    created_on = models.DateField(_("created on"), null=True, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="structures", verbose_name=_("commune")
+    )
+    women_young = count_field(_("women under 35"), default=0)
+    women_adult = count_field(_("women aged 35 and over"), default=0)
+    men_young = count_field(_("men under 35"), default=0)
+    men_adult = count_field(_("men aged 35 and over"), default=0)
+    search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
+
+    province_path = "province"
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    women_young__gte=0, women_adult__gte=0, men_young__gte=0, men_adult__gte=0
+                ),
+                name="projects_structure_members_not_negative",
+                violation_error_message=NEGATIVE_COUNT,
+            )
+        ]
+
+    def __str__(self) -> str:
+        if (get_language() or "").startswith("ar") and self.name_ar:
+            return self.name_ar
+        return self.name
+
+    @property
+    def members(self) -> int:
+        return self.women_young + self.women_adult + self.men_young + self.men_adult
+
+    @property
+    def women_share(self) -> Decimal | None:
+        return _share(self.women_young + self.women_adult, self.members)
+
+    @property
+    def young_share(self) -> Decimal | None:
+        return _share(self.women_young + self.men_young, self.members)
+
+    def age_in_months(self, on: datetime.date | None = None) -> int | None:
+        if self.created_on is None:
+            return None
+        day = on or timezone.localdate()
+        months = (day.year - self.created_on.year) * 12 + day.month - self.created_on.month
+        return months - (day.day < self.created_on.day)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.created_on and self.created_on > timezone.localdate():
+            errors["created_on"] = _("A structure cannot be created after today.")
+        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+            errors["commune"] = _("Choose a commune of the province.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name, self.name_ar)
+        super().save(*args, **kwargs)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+# Calls and their eligibility rules -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One eligibility rule checked: its name, passed or not, and why, in the user's language."""
+
+    code: str
+    label: str
+    passed: bool
+    reason: str
+
+
+class Call(TrackedModel):
+    """A call for projects or an idea contest of a province, with its eligibility rules: each
+    rule left empty does not apply. Checking a holder or a project lists every rule that
+    applies, passed or failed, with the reason (`eligibility`)."""
+
+    class Kind(models.TextChoices):
+        CALL_FOR_PROJECTS = "call", _("call for projects")
+        IDEA_CONTEST = "contest", _("idea contest")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="calls", verbose_name=_("province")
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(AGE_MAX)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(AGE_MAX)]
+    )
+    residence_in_province = models.BooleanField(_("holders live in the province"), default=True)
+    structure_max_months = models.PositiveSmallIntegerField(
+        _("structures created at most (months) before"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(600)],
+    )
+    women_share_min = percent_field(_("lowest share of women members (%)"), null=True, blank=True)
+    young_share_min = percent_field(_("lowest share of young members (%)"), null=True, blank=True)
+    subsidy_rate_min = percent_field(_("lowest subsidy rate (%)"), null=True, blank=True)
+    subsidy_rate_max = percent_field(_("highest subsidy rate (%)"), null=True, blank=True)
+    subsidy_cap = money_field(_("subsidy cap (MAD)"), null=True, blank=True)
+
+    province_path = "province"
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-opens_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="projects_call_dates_in_order",
+                violation_error_message=END_BEFORE_START,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = END_BEFORE_START
+        if self.age_min is not None and self.age_max is not None and self.age_max < self.age_min:
+            errors["age_max"] = _("The oldest age cannot be below the youngest.")
+        low, high = self.subsidy_rate_min, self.subsidy_rate_max
+        if low is not None and high is not None and high < low:
+            errors["subsidy_rate_max"] = _("The highest rate cannot be below the lowest.")
+        if errors:
+            raise ValidationError(errors)
+
+    def eligibility(self, *, holder: Holder | None = None, project: "Project | None" = None):
+        """Every rule of the call that applies, checked for `holder` (or the project's holder)
+        and `project`, on the call's closing day or today, whichever comes first."""
+        holder = holder or (project.holder if project else None)
+        structure = project.structure if project else None
+        day = min(self.closes_on, timezone.localdate())
+        out: list[RuleResult] = []
+        if holder is not None and (self.age_min is not None or self.age_max is not None):
+            age = holder.age(day)
+            low = self.age_min if self.age_min is not None else AGE_MIN
+            high = self.age_max if self.age_max is not None else AGE_MAX
+            out.append(
+                RuleResult(
+                    "age",
+                    gettext("Age from %(low)s to %(high)s") % {"low": low, "high": high},
+                    low <= age <= high,
+                    gettext("%(age)s years on %(day)s")
+                    % {"age": age, "day": day.strftime("%d/%m/%Y")},
+                )
+            )
+        if holder is not None and self.residence_in_province:
+            lives_here = holder.commune.province_id == self.province_id
+            out.append(
+                RuleResult(
+                    "residence",
+                    gettext("Lives in the province"),
+                    lives_here,
+                    gettext("Lives in %(commune)s") % {"commune": holder.commune.name},
+                )
+            )
+        if structure is not None and self.structure_max_months is not None:
+            months = structure.age_in_months(day)
+            out.append(
+                RuleResult(
+                    "structure_age",
+                    gettext("Structure created at most %(n)s months before")
+                    % {"n": self.structure_max_months},
+                    months is not None and months <= self.structure_max_months,
+                    gettext("Creation date not given")
+                    if months is None
+                    else gettext("Created %(n)s months before") % {"n": months},
+                )
+            )
+        for code, minimum, share, label in (
+            ("women_share", self.women_share_min, structure and structure.women_share,
+             gettext("At least %(n)s %% women members")),
+            ("young_share", self.young_share_min, structure and structure.young_share,
+             gettext("At least %(n)s %% young members")),
+        ):  # fmt: skip
+            if structure is None or minimum is None:
+                continue
+            out.append(
+                RuleResult(
+                    code,
+                    label % {"n": _percent(minimum)},
+                    share is not None and share >= minimum,
+                    gettext("No member recorded")
+                    if share is None
+                    else gettext("%(n)s %% of the members") % {"n": _percent(share)},
+                )
+            )
+        if project is not None and project.total_cost and project.subsidy_requested is not None:
+            rate = project.subsidy_requested * 100 / project.total_cost
+            low, high = self.subsidy_rate_min, self.subsidy_rate_max
+            if low is not None or high is not None:
+                low, high = low or Decimal(0), high if high is not None else Decimal(100)
+                out.append(
+                    RuleResult(
+                        "subsidy_rate",
+                        gettext("Subsidy from %(low)s to %(high)s %% of the cost")
+                        % {"low": _percent(low), "high": _percent(high)},
+                        low <= rate <= high,
+                        gettext("%(n)s %% of the cost") % {"n": _percent(rate)},
+                    )
+                )
+            if self.subsidy_cap is not None:
+                out.append(
+                    RuleResult(
+                        "subsidy_cap",
+                        gettext("Subsidy at most %(cap)s MAD") % {"cap": _money(self.subsidy_cap)},
+                        project.subsidy_requested <= self.subsidy_cap,
+                        gettext("%(amount)s MAD requested")
+                        % {"amount": _money(project.subsidy_requested)},
+                    )
+                )
+        return out
+
+
+def _percent(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
+
+
+def _money(value: Decimal) -> str:
+    return f"{Decimal(value).quantize(Decimal(1)):,}".replace(",", " ")
+
+
+# The pipeline --------------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    """The pipeline's stages (DOMAIN.md), in their default order; `PipelineStage` gives each its
+    name and place. DROPPED is where a project goes from any stage, with a reason."""
+
+    RECEPTION = "reception", _("reception and orientation")
+    ELIGIBILITY = "eligibility", _("eligibility check")
+    MATURATION = "maturation", _("idea maturation")
+    TRAINING = "training", _("training")
+    BUSINESS_PLAN = "business_plan", _("business plan")
+    TECHNICAL_COMMITTEE = "technical_committee", _("technical committee")
+    CPDE_OPINION = "cpde_opinion", _("CPDE opinion")
+    CPDH_APPROVAL = "cpdh_approval", _("CPDH approval")
+    FINANCING = "financing", _("financing")
+    CREATED = "created", _("created")
+    FOLLOW_UP = "follow_up", _("post-creation follow-up")
+    GRADUATED = "graduated", _("graduated")
+    DROPPED = "dropped", _("dropped")
+
+
+ACTIVE_STAGES = [s for s in Stage.values if s not in (Stage.GRADUATED, Stage.DROPPED)]
+
+
+class PipelineStage(TrackedModel):
+    """A stage as the administrators name and order it (the key is what the moves know)."""
+
+    key = models.CharField(_("stage"), max_length=20, choices=Stage.choices, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=80)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    change_perm = delete_perm = "manage"
+
+    class Meta:
+        verbose_name = _("pipeline stage")
+        verbose_name_plural = _("pipeline stages")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("ar") and self.name_ar:
+            return self.name_ar
+        return self.name_fr
+
+    def check_delete(self, *, by) -> None:
+        raise ValidationError(_("A stage of the pipeline can be renamed or moved, not removed."))
+
+
+def stage_order() -> list[str]:
+    """The stages a project goes through, in the administrators' order; graduated is always
+    the last, dropped is aside (reached from any stage)."""
+    aside = (Stage.DROPPED, Stage.GRADUATED)
+    configured = list(
+        PipelineStage.objects.exclude(key__in=aside)
+        .order_by("order", "id")
+        .values_list("key", flat=True)
+    )
+    missing = [s for s in Stage.values if s not in configured and s not in aside]
+    return [*configured, *missing, Stage.GRADUATED]
+
+
+class DropReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("not eligible")
+    NO_LONGER_INTERESTED = "no_interest", _("no longer interested")
+    MOVED_AWAY = "moved_away", _("moved away, migrated")
+    FOUND_JOB = "found_job", _("found a job")
+    NO_OWN_CONTRIBUTION = "no_contribution", _("could not raise their own contribution")
+    NOT_VIABLE = "not_viable", _("project judged not viable")
+    REFUSED = "refused", _("refused by a committee")
+    UNREACHABLE = "unreachable", _("could not be reached")
+    CLOSED = "closed", _("activity closed after creation")
+    OTHER = "other", pgettext_lazy("drop reason", "other")
+
+
+class Decision(models.TextChoices):
+    NONE = "", _("no decision")
+    FAVOURABLE = "favourable", _("favourable")
+    RESERVED = "reserved", _("favourable with reservations")
+    DEFERRED = "deferred", _("deferred")
+    UNFAVOURABLE = "unfavourable", _("unfavourable")
+
+
+class Project(TrackedModel):
+    """A holder's project: the idea, its sector and value chain, where and in which legal form,
+    what it costs and how it is financed, the jobs it plans by sex, the call it answers, and
+    the stage it has reached."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="projects", verbose_name=_("province")
+    )
+    holder = models.ForeignKey(
+        Holder, on_delete=models.PROTECT, related_name="projects", verbose_name=_("holder")
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("structure"),
+    )
+    title = models.CharField(_("project idea"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=pgettext_lazy("value chain", "sector"),
+    )
+    chain = models.ForeignKey(
+        Chain,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("value chain"),
+    )
+    legal_form = models.CharField(
+        _("planned legal form"), max_length=20, choices=StructureKind.choices, blank=True
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="projects", verbose_name=_("commune")
+    )
+    total_cost = money_field(_("total cost (MAD)"), null=True, blank=True)
+    subsidy_requested = money_field(_("INDH subsidy requested (MAD)"), null=True, blank=True)
+    own_contribution = money_field(_("own contribution (MAD)"), null=True, blank=True)
+    other_financing = money_field(_("other financing (MAD)"), null=True, blank=True)
+    jobs_women = count_field(_("jobs planned for women"), default=0)
+    jobs_men = count_field(_("jobs planned for men"), default=0)
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("call"),
+    )
+    stage = FSMField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.RECEPTION, protected=False
+    )
+    stage_since = models.DateField(_("at this stage since"), default=timezone.localdate)
+    dropped_from = models.CharField(
+        _("dropped at the stage"), max_length=20, choices=Stage.choices, blank=True
+    )
+    drop_reason = models.CharField(
+        _("why dropped"), max_length=16, choices=DropReason.choices, blank=True
+    )
+
+    province_path = "province"
+    add_label = _("New project")
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-stage_since", "-id"]
+        indexes = [models.Index(fields=["province", "stage"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jobs_women__gte=0, jobs_men__gte=0),
+                name="projects_project_jobs_not_negative",
+                violation_error_message=NEGATIVE_COUNT,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.province.code, self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        province_id = self.province_id
+        if self.holder_id and province_id and self.holder.province_id != province_id:
+            errors["holder"] = NOT_THIS_PROVINCE
+        if self.structure_id and province_id and self.structure.province_id != province_id:
+            errors["structure"] = NOT_THIS_PROVINCE
+        if self.chain_id and province_id and self.chain.province_id != province_id:
+            errors["chain"] = _("Choose a value chain of the province.")
+        if self.call_id and province_id and self.call.province_id != province_id:
+            errors["call"] = NOT_THIS_PROVINCE
+        if self.commune_id and province_id and self.commune.province_id != province_id:
+            errors["commune"] = _("Choose a commune of the province.")
+        if self.chain_id and self.sector_id and self.chain.sector_id != self.sector_id:
+            errors["chain"] = _("This chain is of another sector.")
+        cost, subsidy = self.total_cost, self.subsidy_requested
+        if cost is not None and subsidy is not None and subsidy > cost:
+            errors["subsidy_requested"] = _("The subsidy cannot be more than the total cost.")
+        if cost is not None:
+            parts = [subsidy, self.own_contribution, self.other_financing]
+            financed = sum((p for p in parts if p is not None), Decimal(0))
+            if financed > cost:
+                errors["other_financing"] = _(
+                    "The financing (%(financed)s MAD) is more than the total cost."
+                ) % {"financed": _money(financed)}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def jobs(self) -> int:
+        return self.jobs_women + self.jobs_men
+
+    # The moves, on the workflow kit (run by `projects.services.project_move`, which keeps
+    # each as a ProjectStep). Each body returns the stage the project goes to.
+
+    def _moved(self, to: str, on: datetime.date | None) -> str:
+        self.stage_since = on or timezone.localdate()
+        return to
+
+    @transition(
+        source=ACTIVE_STAGES,
+        target=RETURN_VALUE(*Stage.values),
+        label=_("Next stage"),
+        comment=Comment.OPTIONAL,
+        style="primary",
+        field="stage",
+    )
+    def advance(self, *, on=None, decision=""):
+        order = stage_order()
+        return self._moved(order[order.index(self.stage) + 1], on)
+
+    @transition(
+        source=ACTIVE_STAGES,
+        target=RETURN_VALUE(*Stage.values),
+        label=_("Back one stage"),
+        comment=Comment.REQUIRED,
+        field="stage",
+    )
+    def send_back(self, *, on=None, decision=""):
+        order = stage_order()
+        index = order.index(self.stage)
+        if index == 0:
+            raise ValidationError(_("This is the first stage: there is none before it."))
+        return self._moved(order[index - 1], on)
+
+    @transition(
+        source=ACTIVE_STAGES,
+        target=RETURN_VALUE(Stage.DROPPED),
+        label=_("Drop"),
+        comment=Comment.OPTIONAL,
+        style="outline-danger",
+        field="stage",
+    )
+    def drop(self, *, on=None, reason="", decision=""):
+        if reason not in DropReason.values:
+            raise ValidationError({"reason": _("Choose why the project is dropped.")})
+        self.dropped_from, self.drop_reason = self.stage, reason
+        return self._moved(Stage.DROPPED, on)
+
+    @transition(
+        source=Stage.DROPPED,
+        target=RETURN_VALUE(*Stage.values),
+        label=_("Resume"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        field="stage",
+    )
+    def resume(self, *, on=None, decision=""):
+        back = self.dropped_from or Stage.RECEPTION
+        self.dropped_from, self.drop_reason = "", ""
+        return self._moved(back, on)
+
+
+class ProjectStep(models.Model):
+    """One move of a project through the pipeline: from which stage to which, on which day
+    (the day it was decided, which may be before it was recorded), the decision, the comment,
+    who recorded it and when. Written by the moves only; the project's page shows the path."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="steps", verbose_name=_("project")
+    )
+    from_stage = models.CharField(
+        _("from"), max_length=20, choices=Stage.choices, blank=True
+    )  # blank: the project's first step, its creation
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    on = models.DateField(_("date"))
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        "targa.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("step of a project")
+        verbose_name_plural = _("steps of projects")
+        ordering = ["on", "at", "id"]
+        indexes = [models.Index(fields=["to_stage", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"

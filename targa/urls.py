@@ -50,6 +50,7 @@ urlpatterns = [
     path("provinces/", include("provinces.urls")),
     path("provinces/", include("cpde.urls")),
     path("provinces/", include("valuechains.urls")),
+    path("provinces/", include("projects.urls")),
     path("provinces/", include("targa.core.urls_exports")),
     path("provinces/", include("targa.core.urls_choices")),
     path("users/", include("provinces.urls_users")),

@@ -39,8 +39,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def ensure_territories() -> None:
     """Transactional tests (browser journeys) flush the database: put back what the session
     and the migrations loaded (territories, activity categories, the national questionnaire,
-    the value chains' sectors and criteria), so the tests after them find the database as the
-    others do."""
+    the value chains' sectors and criteria, the pipeline's stages), so the tests after them
+    find the database as the others do."""
     if not Province.objects.exists():
         load_territories()
     from django.apps import apps
@@ -50,6 +50,8 @@ def ensure_territories() -> None:
     national_questionnaire()
     if not apps.get_model("valuechains", "Criterion").objects.exists():
         import_module("valuechains.migrations.0002_reference_data").create(apps, None)
+    if not apps.get_model("projects", "PipelineStage").objects.exists():
+        import_module("projects.migrations.0002_pipeline_stages").create(apps, None)
 
 
 def is_transactional(item) -> bool:

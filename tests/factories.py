@@ -33,12 +33,15 @@ from cpde.models import (
     RoadmapItem,
     Training,
 )
+from projects import services as projects_services
+from projects.models import Call, Holder, Project, Structure
 from provinces.access import forget_grants
 from provinces.demo import ensure_activity_categories
 from provinces.models import (
     Activity,
     ActivityCategory,
     Attachment,
+    Commune,
     Contact,
     ExecutionContract,
     FieldVisit,
@@ -781,3 +784,74 @@ class AdvocacyPointFactory(RecordFactory):
     diagnostic = parent(DiagnosticFactory)
     target_name = "Conseil provincial"
     message = "Cofinancer l'unité de conditionnement."
+
+
+# Project holders (projects) ------------------------------------------------------------------
+
+
+def commune_of(province) -> Commune:
+    return Commune.objects.filter(province=province).order_by("code").first()
+
+
+class HolderFactory(RecordFactory):
+    """A holder of the province, aged 26, who gave consent last week."""
+
+    class Meta:
+        model = Holder
+
+    province = factory.LazyFunction(default_province)
+    first_name = factory.Sequence(lambda n: f"Salma{n}")
+    last_name = "Ouhaddou"
+    first_name_ar = "سلمى"
+    last_name_ar = "أوحدو"
+    sex = "F"
+    birth_date = factory.LazyFunction(lambda: days(-26 * 365 - 10))
+    commune = factory.LazyAttribute(lambda o: commune_of(o.province))
+    channel = Holder.Channel.YOUTH_PLATFORM
+    consent_on = factory.LazyFunction(lambda: days(-7))
+
+
+class StructureFactory(RecordFactory):
+    class Meta:
+        model = Structure
+
+    province = factory.LazyFunction(default_province)
+    kind = "cooperative"
+    name = factory.Sequence(lambda n: f"Coopérative {n}")
+    created_on = factory.LazyFunction(lambda: days(-200))
+    commune = factory.LazyAttribute(lambda o: commune_of(o.province))
+    women_young = 4
+    women_adult = 2
+    men_young = 2
+    men_adult = 2
+
+
+class CallFactory(RecordFactory):
+    class Meta:
+        model = Call
+
+    province = factory.LazyFunction(default_province)
+    kind = Call.Kind.CALL_FOR_PROJECTS
+    title = factory.Sequence(lambda n: f"Appel à projets {n}")
+    opens_on = factory.LazyFunction(lambda: days(-60))
+    closes_on = factory.LazyFunction(lambda: days(30))
+
+
+class ProjectFactory(RecordFactory):
+    """A project of a holder of the province, at the first stage, through `project_create`."""
+
+    class Meta:
+        model = Project
+
+    province = factory.LazyFunction(default_province)
+    holder = factory.SubFactory(HolderFactory, province=factory.SelfAttribute("..province"))
+    title = factory.Sequence(lambda n: f"Unité de valorisation {n}")
+    sector = factory.SubFactory(SectorFactory)
+    commune = factory.LazyAttribute(lambda o: commune_of(o.province))
+    total_cost = 120000
+    subsidy_requested = 90000
+    own_contribution = 30000
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        return projects_services.project_create(project=instance, by=by).instance

@@ -23,6 +23,7 @@ from targa.core.models import Job
 from tests import (
     matrix_cpde,
     matrix_programme,
+    matrix_projects,
     matrix_provinces,
     matrix_vc_deliverable,
     matrix_vc_diagnostic,
@@ -39,6 +40,7 @@ APP_MATRICES = [
     matrix_vc_selection.MATRIX,
     matrix_vc_diagnostic.MATRIX,
     matrix_vc_deliverable.MATRIX,
+    matrix_projects.MATRIX,
 ]
 
 
