@@ -10,9 +10,17 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def contributions(self):
+        from targa.core.choices import ChoiceSource
         from targa.core.registry import Contributions, MenuEntry
 
         return Contributions(
+            # Thousands of holders a province: typed, with suggestions, not a select.
+            choice_sources=(
+                ChoiceSource("holders", "projects.Holder", matcher="projects.selectors.named"),
+                ChoiceSource(
+                    "structures", "projects.Structure", matcher="projects.selectors.named"
+                ),
+            ),
             menu=(
                 MenuEntry(_("Project holders"), "projects:holder_list", "person-circle", 60),
                 MenuEntry(_("Projects"), "projects:project_list", "signpost-split", 61),

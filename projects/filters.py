@@ -27,12 +27,7 @@ def born_in_band(band: str, prefix: str = "") -> Q:
             return today.replace(year=today.year - years, day=28)
 
     field = f"{prefix}birth_date"
-    bounds = {
-        AgeBand.UNDER_18: (None, 18),
-        AgeBand.YOUNG: (18, 36),
-        AgeBand.ADULT: (36, 46),
-        AgeBand.OLDER: (46, None),
-    }[band]
+    bounds = AgeBand.bounds()[band]
     q = Q()
     if bounds[0] is not None:
         q &= Q(**{f"{field}__lte": born_before(bounds[0])})

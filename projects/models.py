@@ -21,41 +21,34 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField
 
-from provinces.models import END_BEFORE_START, Commune, Province, Sex, Stakeholder
+from provinces.models import (
+    END_BEFORE_START,
+    Commune,
+    NamedInTwoLanguages,
+    Province,
+    Sex,
+    Stakeholder,
+)
 from targa.core.access import Perm
-from targa.core.models import TrackedModel
+from targa.core.models import NEGATIVE_COUNT, TrackedModel, count_field
+from targa.core.models import money_field as base_money_field
 from targa.core.ordering import search_key
 from targa.core.workflow import Comment, transition
 from valuechains.models import Chain, Sector
 
-NEGATIVE_COUNT = _("A count cannot be below zero.")
-NEGATIVE_AMOUNT = _("An amount cannot be below zero.")
 NOT_THIS_PROVINCE = _("Choose one of the province's.")
 
 
-def count_field(verbose_name, **kwargs) -> models.IntegerField:
-    return models.IntegerField(
-        verbose_name, validators=[MinValueValidator(0, message=NEGATIVE_COUNT)], **kwargs
-    )
-
-
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    """An amount in dirhams (MAD), never below zero, at most a billion."""
-    return models.DecimalField(
+    return base_money_field(
         verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        validators=[
-            MinValueValidator(Decimal(0), message=NEGATIVE_AMOUNT),
-            MaxValueValidator(
-                Decimal(1_000_000_000), message=_("An amount above a billion dirhams is a typo.")
-            ),
-        ],
+        max_value=1_000_000_000,
+        max_message=_("An amount above a billion dirhams is a typo."),
         **kwargs,
     )
 
@@ -100,16 +93,23 @@ class AgeBand(models.TextChoices):
     OLDER = "46", _("46 and over")
 
     @classmethod
+    def bounds(cls) -> dict[str, tuple[int | None, int | None]]:
+        """Each band's ages: from (included) to (excluded); None: no bound."""
+        return {
+            cls.UNDER_18: (None, 18),
+            cls.YOUNG: (18, 36),
+            cls.ADULT: (36, 46),
+            cls.OLDER: (46, None),
+        }
+
+    @classmethod
     def of(cls, age: int | None) -> "AgeBand | None":
         if age is None:
             return None
-        if age < 18:
-            return cls.UNDER_18
-        if age <= 35:
-            return cls.YOUNG
-        if age <= 45:
-            return cls.ADULT
-        return cls.OLDER
+        for band, (low, high) in cls.bounds().items():
+            if (low is None or age >= low) and (high is None or age < high):
+                return cls(band)
+        return None
 
 
 class Holder(TrackedModel):
@@ -218,6 +218,16 @@ class Holder(TrackedModel):
         if arabic and (self.first_name_ar or self.last_name_ar):
             return f"{self.first_name_ar} {self.last_name_ar}".strip()
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def other_script_name(self) -> str:
+        """The name in the script the page is not in (Latin on an Arabic page), if given."""
+        arabic = (get_language() or "").startswith("ar")
+        latin = f"{self.first_name} {self.last_name}".strip()
+        native = f"{self.first_name_ar} {self.last_name_ar}".strip()
+        shown = self.full_name
+        other = latin if arabic else native
+        return "" if other == shown else other
 
     def get_absolute_url(self) -> str:
         return reverse("projects:holder_detail", args=[self.province.code, self.pk])
@@ -450,7 +460,7 @@ class Call(TrackedModel):
                     gettext("Age from %(low)s to %(high)s") % {"low": low, "high": high},
                     low <= age <= high,
                     gettext("%(age)s years on %(day)s")
-                    % {"age": age, "day": day.strftime("%d/%m/%Y")},
+                    % {"age": age, "day": formats.date_format(day, "SHORT_DATE_FORMAT")},
                 )
             )
         if holder is not None and self.residence_in_province:
@@ -522,7 +532,8 @@ class Call(TrackedModel):
 
 
 def _percent(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
+    """A share as the user's language writes it (83,3 in French)."""
+    return formats.number_format(Decimal(value).quantize(Decimal("0.1")).normalize())
 
 
 def _money(value: Decimal) -> str:
@@ -554,7 +565,7 @@ class Stage(models.TextChoices):
 ACTIVE_STAGES = [s for s in Stage.values if s not in (Stage.GRADUATED, Stage.DROPPED)]
 
 
-class PipelineStage(TrackedModel):
+class PipelineStage(NamedInTwoLanguages, TrackedModel):
     """A stage as the administrators name and order it (the key is what the moves know)."""
 
     key = models.CharField(_("stage"), max_length=20, choices=Stage.choices, unique=True)
@@ -571,12 +582,6 @@ class PipelineStage(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "").startswith("ar") and self.name_ar:
-            return self.name_ar
-        return self.name_fr
 
     def check_delete(self, *, by) -> None:
         raise ValidationError(_("A stage of the pipeline can be renamed or moved, not removed."))

@@ -11,7 +11,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from projects.models import (
@@ -22,12 +22,11 @@ from projects.models import (
     Project,
     ProjectStep,
     Stage,
-    Structure,
     stage_order,
 )
 from provinces.access import Perm, perms_in
 from targa.core.models import User
-from targa.core.records import Created, record_create, record_update
+from targa.core.records import Created, record_create
 from targa.core.workflow import transition_run
 
 
@@ -42,20 +41,6 @@ def holder_create(*, holder: Holder, by: User, submission_id: uuid.UUID | None =
     CIN (format, not another holder's), the age, the consent's date, the commune."""
     _require(by, Perm.CHANGE, holder.province)
     return record_create(instance=holder, by=by, submission_id=submission_id)
-
-
-@transaction.atomic
-def holder_update(*, holder: Holder, by: User, expected_version: int) -> Holder:
-    _require(by, Perm.CHANGE, holder.province)
-    return record_update(instance=holder, expected_version=expected_version, by=by)
-
-
-@transaction.atomic
-def structure_create(
-    *, structure: Structure, by: User, submission_id: uuid.UUID | None = None
-) -> Created:
-    _require(by, Perm.CHANGE, structure.province)
-    return record_create(instance=structure, by=by, submission_id=submission_id)
 
 
 @transaction.atomic
@@ -113,11 +98,12 @@ def _transition_to(project: Project, target: str) -> str:
     if target not in allowed:
         if not allowed:
             raise ValidationError(_("A graduated project moves no more."))
+        names = stage_names()
         raise ValidationError(
             _("A project moves one stage at a time: from “%(here)s” it can go to %(to)s.")
             % {
-                "here": stage_name(project.stage),
-                "to": ", ".join(f"“{stage_name(s)}”" for s in allowed),
+                "here": names[project.stage],
+                "to": ", ".join(f"“{names[s]}”" for s in allowed),
             }
         )
     if project.stage == Stage.DROPPED:
@@ -157,7 +143,7 @@ def project_move(
     if last is not None and on < last:
         raise ValidationError(
             {"on": _("The project's last step is of %(day)s: a move cannot be dated before it.")
-             % {"day": last.strftime("%d/%m/%Y")}}
+             % {"day": formats.date_format(last, "SHORT_DATE_FORMAT")}}
         )  # fmt: skip
     before = project.stage
     name = _transition_to(project, to)

@@ -66,6 +66,8 @@ class HolderDetailView(HolderMixin, crud.ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["personal"] = sees_personal_data(self.perms_here)
+        if not ctx["personal"]:
+            ctx["history_url"] = None  # the history shows the personal data: not theirs
         names = services.stage_names()
         ctx["projects"] = list(
             self.object.projects.select_related("sector", "province").order_by("-stage_since")

@@ -240,8 +240,6 @@ MEETING_RECOMMENDATIONS = 50_000
     repeat=1,
 )
 def meeting_page_many_recommendations():
-    import statistics
-
     from cpde.models import Meeting, Recommendation, RecommendationFollowUp
 
     _many_recommendations(MEETING_RECOMMENDATIONS)
@@ -260,16 +258,9 @@ def meeting_page_many_recommendations():
         .order_by("-date")
         .first()
     )
-    client = client_as("agent.khenifra")
-    url = reverse("cpde:meeting_detail", args=["05.301", meeting.pk])
-    times, size = [], 0
-    for _ in range(5):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        size = len(response.content)
-    median = statistics.median(times) * 1000
-    return f"HTTP {response.status_code}, median {median:.0f} ms of 5, {size // 1024} KB of HTML"
+    return _median_get(
+        "agent.khenifra", reverse("cpde:meeting_detail", args=["05.301", meeting.pk])
+    )
 
 
 def main(names: list[str]) -> int:

@@ -20,9 +20,11 @@ from tests.factories import (
     ActivityFactory,
     CommitteeMemberFactory,
     ExecutionContractFactory,
+    HolderFactory,
     MeetingFactory,
     RecommendationFactory,
     StakeholderFactory,
+    StructureFactory,
     days,
 )
 
@@ -36,6 +38,8 @@ MAKERS = {
     "contracts": lambda p, word: ExecutionContractFactory(province=p, reference=f"CSE-{word}"),
     "meetings": lambda p, word: MeetingFactory(province=p, subject=f"Séance {word}"),
     "members": lambda p, word: CommitteeMemberFactory(province=p, name=f"Membre {word}"),
+    "holders": lambda p, word: HolderFactory(province=p, last_name=f"Aït {word}"),
+    "structures": lambda p, word: StructureFactory(province=p, name=f"Coopérative {word}"),
 }
 
 
@@ -313,3 +317,11 @@ def test_a_follow_up_suggests_the_recommending_meeting_and_later_ones_only(users
     # A value that is not a date narrows nothing (and breaks nothing).
     rows = client.get(suggest_url(province_a, "meetings"), {"date__gte": "x", "format": "json"})
     assert {r["id"] for r in rows.json()["results"]} == {earlier.pk, meeting.pk, later.pk}
+
+
+def test_holders_are_suggested_whatever_the_accents_and_script(users, province_a):
+    holder = HolderFactory(province=province_a, last_name="Aït Bénali", last_name_ar="بنعلي")
+    client = client_for(users["agent_a"])
+    for typed in ("ait ben", "BENALI", "بنعلي"):
+        response = client.get(suggest_url(province_a, "holders"), {"q": typed, "format": "json"})
+        assert [row["id"] for row in response.json()["results"]] == [holder.pk], typed

@@ -131,7 +131,8 @@ def test_a_project_is_created_from_its_holder_page(users, province_a):
     holder = HolderFactory(by=users["agent_a"])
     agent = client_for(users["agent_a"])
     page = text(agent.get(url("project_create", province_a, holder=holder.pk)))
-    assert f'value="{holder.pk}" selected' in page or f'value="{holder.pk}"' in page
+    # the holder is filled in (a typed field with suggestions: thousands of holders a province)
+    assert f'name="holder" value="{holder.full_name}"' in page
     sector = SectorFactory()
     response = agent.post(
         url("project_create", province_a),
@@ -184,5 +185,66 @@ def test_the_project_page_takes_the_same_queries_whatever_its_path(
         assert client.get(project.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("n", [1, 20])
+def test_the_project_list_takes_the_same_queries_whatever_its_size(
+    n, users, province_a, django_assert_num_queries
+):
+    for _i in range(n):
+        ProjectFactory(by=users["admin"])
+    client = client_for(users["agent_a"])
+    client.get(url("project_list", province_a))
+    with django_assert_num_queries(PROJECT_LIST_QUERIES):
+        assert client.get(url("project_list", province_a)).status_code == 200
+
+
+def test_projects_are_filtered_by_stage_sex_and_age_band(users, province_a):
+    from projects import services
+
+    young = HolderFactory(
+        first_name="Nadia", sex="F", birth_date=days(-25 * 365), by=users["admin"]
+    )
+    older = HolderFactory(
+        first_name="Driss", sex="M", birth_date=days(-50 * 365), by=users["admin"]
+    )
+    moved = ProjectFactory(holder=young, title="Miellerie", by=users["admin"])
+    ProjectFactory(holder=older, title="Menuiserie", by=users["admin"])
+    services.project_move(
+        project=moved, to="eligibility", by=users["admin"], expected_version=moved.version
+    )
+    agent = client_for(users["agent_a"])
+    for query, shown in (
+        ({"age": "18_35"}, "Miellerie"),
+        ({"age": "46"}, "Menuiserie"),
+        ({"sex": "M"}, "Menuiserie"),
+        ({"stage": "eligibility"}, "Miellerie"),
+    ):
+        page = text(agent.get(url("project_list", province_a, **query)))
+        hidden = {"Miellerie", "Menuiserie"} - {shown}
+        assert shown in page and not any(h in page for h in hidden), query
+
+
 HOLDER_LIST_QUERIES = 10
+PROJECT_LIST_QUERIES = 13  # with the filter choices (sectors, calls, communes) and the stage names
 PROJECT_PAGE_QUERIES = 12  # the project with its holder, call…; its path; the stage names
+
+
+def test_the_name_in_the_other_script_is_shown_under_the_name(users):
+    holder = HolderFactory(
+        first_name="Youssef",
+        last_name="Benali",
+        first_name_ar="يوسف",
+        last_name_ar="بنعلي",
+        by=users["agent_a"],
+    )
+    french = text(client_for(users["agent_a"], "fr").get(holder.get_absolute_url()))
+    arabic = text(client_for(users["agent_a"], "ar").get(holder.get_absolute_url()))
+
+    def title(page):
+        return page[page.index('data-testid="record-title"') :].split("</h1>")[0]
+
+    def subtitle(page):
+        return page[page.index("</h1>") :].split("</p>")[0]
+
+    assert "Youssef Benali" in title(french) and "يوسف بنعلي" in subtitle(french)
+    assert "يوسف بنعلي" in title(arabic) and "Youssef Benali" in subtitle(arabic)
+    assert "يوسف بنعلي" not in subtitle(arabic)

@@ -27,15 +27,14 @@ from provinces.models import END_BEFORE_START, Attachable, Cercle, Commune, Prov
 from targa.core import uploads
 from targa.core.access import Perm, perms_on
 from targa.core.files import TransactionalFileField
-from targa.core.models import TrackedModel
+from targa.core.models import NEGATIVE_AMOUNT, NEGATIVE_COUNT, TrackedModel, count_field
+from targa.core.models import money_field as base_money_field
 from targa.core.workflow import Comment, governing_record, transition
 
 SCORE_MIN, SCORE_MAX = 0, 5
 WEIGHT_MAX = Decimal(100)
 
-NEGATIVE_COUNT = _("A count cannot be below zero.")
 NEGATIVE_PRICE = _("A price cannot be below zero.")
-NEGATIVE_AMOUNT = _("An amount cannot be below zero.")
 NEGATIVE_VOLUME = _("A volume cannot be below zero.")
 UNIT_MISSING = _("Give the unit.")
 VALUE_MISSING = _("Give the value this unit is for, or leave the unit empty.")
@@ -49,22 +48,9 @@ def _in_arabic() -> bool:
     return (get_language() or "").startswith("ar")
 
 
-def count_field(verbose_name, **kwargs) -> models.IntegerField:
-    """A number of people or organisations: never below zero, with a message that says so."""
-    return models.IntegerField(
-        verbose_name, validators=[MinValueValidator(0, message=NEGATIVE_COUNT)], **kwargs
-    )
-
-
 def money_field(verbose_name, *, message=NEGATIVE_PRICE, **kwargs) -> models.DecimalField:
-    """An amount in dirhams (MAD), never below zero."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal(0), message=message)],
-        **kwargs,
-    )
+    """An amount in dirhams (MAD), never below zero; a price unless said otherwise."""
+    return base_money_field(verbose_name, message=message, **kwargs)
 
 
 class Unit(models.TextChoices):

@@ -303,11 +303,6 @@ def chains_set_aside(province: Province) -> list[Chain]:
 LEVEL_ORDER = {Level.HIGH: 0, Level.MEDIUM: 1, Level.LOW: 2}
 
 
-def sections_of(diagnostic: Diagnostic) -> dict[str, DiagnosticSection]:
-    """The diagnostic's sections by key, each with its version and when it was saved."""
-    return {s.key: s for s in DiagnosticSection.objects.filter(diagnostic=diagnostic)}
-
-
 @dataclass(frozen=True)
 class MapOperator:
     label: str

@@ -3,10 +3,12 @@ and background jobs."""
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -65,6 +67,32 @@ def state_field(model) -> FSMFieldMixin | None:
 # make every chart or count over time span millennia.
 DATE_MIN = datetime.date(2000, 1, 1)
 DATE_MAX = datetime.date(2100, 12, 31)
+
+
+# Numbers people type: counts of people, amounts in dirhams. Never below zero, with a message
+# that says so in the user's language (the field's own validators, so every caller meets them).
+NEGATIVE_COUNT = _("A count cannot be below zero.")
+NEGATIVE_AMOUNT = _("An amount cannot be below zero.")
+
+
+def count_field(verbose_name, **kwargs) -> models.IntegerField:
+    """A number of people or organisations, never below zero."""
+    return models.IntegerField(
+        verbose_name, validators=[MinValueValidator(0, message=NEGATIVE_COUNT)], **kwargs
+    )
+
+
+def money_field(
+    verbose_name, *, message=NEGATIVE_AMOUNT, max_value=None, max_message=None, **kwargs
+) -> models.DecimalField:
+    """An amount in dirhams (MAD), never below zero (`message` says so), and at most
+    `max_value` when a larger one can only be a typo."""
+    validators = [MinValueValidator(Decimal(0), message=message)]
+    if max_value is not None:
+        validators.append(MaxValueValidator(Decimal(max_value), message=max_message))
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, validators=validators, **kwargs
+    )
 
 
 def date_in_bounds(value: datetime.date, bounds=(DATE_MIN, DATE_MAX)) -> bool:

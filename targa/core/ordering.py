@@ -70,7 +70,9 @@ def search_key(*parts) -> str:
     """Names as they are searched: accents, Arabic short vowels and hamza seats, case and extra
     spaces ignored ("Khenifra" finds "Khénifra", "احمد" finds "أحمد"). A model keeps it in a
     field (e.g. `search_name`) that a list searches with `search_key_field`."""
-    return " ".join(natural_key(" ".join(str(p or "") for p in parts)).split())
+    text = natural_key(" ".join(str(p or "") for p in parts))
+    # Control characters (a NUL pasted in) name no one, and the database refuses them.
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def _sqlite_collate(a: str, b: str) -> int:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 from targa.core import registry
 
@@ -172,9 +173,10 @@ def field_value(obj, name):
 
 @register.filter
 def verbose(obj, name):
-    """The verbose name of a record's field, capitalised."""
+    """The verbose name of a record's field, its first letter capitalised (the others kept:
+    "Coût total (MAD)", not "(mad)")."""
     try:
-        return str(obj._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(str(obj._meta.get_field(name).verbose_name))
     except Exception:
         return str(getattr(getattr(type(obj), name, None), "short_description", name))
 
