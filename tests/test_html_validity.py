@@ -190,10 +190,24 @@ def test_a_form_with_errors_opens_with_a_summary_linking_to_each_invalid_field(r
         summary = [a for tag, a in page.elements if a.get("data-testid") == "error-summary"]
         assert len(summary) == 1, form.name
         assert summary[0]["role"] == "alert" and summary[0]["tabindex"] == "-1", form.name
-        invalid = [a["id"] for tag, a in page.elements if a.get("aria-invalid") == "true"]
+        invalid = [a for tag, a in page.elements if a.get("aria-invalid") == "true"]
         assert invalid or form.anonymous, form.name  # a failed login names no field
         links = [a["href"] for tag, a in page.elements if a.get("href", "").startswith("#id_")]
-        for field_id in invalid:
+        fieldsets = [
+            a.get("aria-describedby", "").split() for t, a in page.elements if t == "fieldset"
+        ]
+        groups = set()
+        for attrs in invalid:
+            field_id = attrs["id"]
+            option = re.fullmatch(r"(.+)_\d+", field_id)
+            if attrs.get("type") in ("radio", "checkbox") and option:
+                # A list of options: the summary links to its first, its fieldset carries the
+                # error (Django marks each option invalid).
+                base = option.group(1)
+                if base not in groups:
+                    groups.add(base)
+                    assert f"#{base}_0" in links, (form.name, base)
+                    assert any(f"{base}_error" in ids for ids in fieldsets), (form.name, base)
+                continue
             assert f"#{field_id}" in links, (form.name, field_id)
-            described = next(a for _t, a in page.elements if a.get("id") == field_id)
-            assert f"{field_id}_error" in described["aria-describedby"].split(), form.name
+            assert f"{field_id}_error" in attrs["aria-describedby"].split(), form.name

@@ -746,13 +746,17 @@ def test_visit_refuses_communes_and_stakeholders_of_another_province(users, prov
     other = StakeholderFactory(province=province_b, name="ANAPEC", kind="agency")
     client = client_for(users["agent_a"])
     url = reverse("provinces:visit_create", args=[province_a.code])
-    for data in (
-        visit_data(province_a, communes=[figuig.pk]),
-        visit_data(province_a, stakeholders=[other.pk]),
+    # Communes are a select; stakeholders are typed (a box each): each refusal says so.
+    for data, message in (
+        (visit_data(province_a, communes=[figuig.pk]), "Sélectionnez un choix valide"),
+        (
+            visit_data(province_a, stakeholders=[other.pk]),
+            f"Rien ici ne correspond à « {other.pk} »",
+        ),
     ):
         response = client.post(url, data)
         assert response.status_code == 200
-        assert "Sélectionnez un choix valide" in response.content.decode()
+        assert message in html.unescape(response.content.decode())
     assert not FieldVisit.objects.exists()
 
 
@@ -1039,8 +1043,8 @@ class TestAtSize:
         self, users, busy_province, django_assert_max_num_queries
     ):
         client = client_for(users["coord_a"])
-        # As test_queries' province page: 15, and 2 for the value-chain card.
-        with django_assert_max_num_queries(17):
+        # As test_queries' province page: 15, 2 for the value-chain card, 2 for the holders'.
+        with django_assert_max_num_queries(19):
             response = client.get(reverse("provinces:detail", args=[busy_province.code]))
         assert response.context is not None
         assert b'data-testid="overdue-actions">90' in response.content

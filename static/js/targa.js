@@ -87,3 +87,37 @@ document.addEventListener("DOMContentLoaded", function () {
   if (supported || !window.matchMedia("(min-width: 768px)").matches) return;
   document.querySelectorAll("details.list-filters-fold").forEach(function (fold) { fold.open = true; });
 });
+
+/* A field that takes several records typed by name (one box each): "Add a name" adds an
+   empty box after the last, with its own suggestions, and puts the cursor in it. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-add-box]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element && event.target.closest("[data-add-box]");
+    if (!button) return;
+    var boxes = button.previousElementSibling;
+    var last = boxes && boxes.lastElementChild;
+    if (!last) return;
+    var copy = last.cloneNode(true);
+    var input = copy.querySelector("input");
+    var list = copy.querySelector("datalist");
+    var n = boxes.children.length;
+    var id = input.id.replace(/_\d+$/, "_" + n);
+    input.id = id;
+    input.value = "";
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+    input.classList.remove("is-invalid");
+    input.setAttribute("list", id + "_choices");
+    if (input.getAttribute("aria-label")) {
+      input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(n + 1)));
+    }
+    if (input.hasAttribute("data-hx-target")) input.setAttribute("data-hx-target", "#" + id + "_choices");
+    list.id = id + "_choices";
+    list.innerHTML = "";
+    boxes.appendChild(copy);
+    if (window.htmx) window.htmx.process(copy);
+    input.focus();
+  });
+})();

@@ -41,6 +41,19 @@ SEVERAL = _(
 )
 
 
+PK_MAX = 2**63 - 1  # the largest id a database keeps (a 64-bit integer)
+
+
+def as_pk(text) -> int | None:
+    """The record number `text` is, if it is one a database could hold (a typed
+    "99999999999999999999" names nothing; SQLite would fail on the query)."""
+    digits = str(text).strip()
+    if not digits.isdigit() or len(digits) > 19:
+        return None
+    number = int(digits)
+    return number if number <= PK_MAX else None
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(text or "")
 
@@ -106,8 +119,8 @@ class ChoiceSource:
         match it alone. ValidationError ("invalid_choice", "several") otherwise, the same for
         a record of another province as for none."""
         text = text.strip()
-        if text.isdigit():
-            found = qs.filter(pk=int(text)).first()
+        if (pk := as_pk(text)) is not None:
+            found = qs.filter(pk=pk).first()
             if found is not None:
                 return found
         candidates = list(self.matching(qs, text)[: SUGGESTIONS + 1])
@@ -237,8 +250,8 @@ class SearchChoiceField(forms.ModelChoiceField):
         key = str(value).strip()
         if key in self._resolved:
             return label(self._resolved[key])
-        if key.isdigit():
-            found = self.queryset.filter(pk=int(key)).first()
+        if (pk := as_pk(key)) is not None:
+            found = self.queryset.filter(pk=pk).first()
             if found is not None:
                 self._resolved[key] = found
                 return label(found)
@@ -255,14 +268,175 @@ class SearchChoiceField(forms.ModelChoiceField):
         return str(old if old is not None else "") != str(new.pk if new is not None else "")
 
 
+class SearchMultipleInput(forms.Widget):
+    """Several search boxes under one name (a fieldset): the chosen records' names, then
+    `extra` empty boxes; each box gets its own suggestions, as the base's `SearchInput`."""
+
+    template_name = "forms/widgets/search_inputs.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None, url: str = "", extra: int = 3, label: str = ""):
+        defaults = {"autocomplete": "off", "placeholder": _("Type to search…")}
+        super().__init__({**defaults, **(attrs or {})})
+        self.url, self.extra, self.label = url, extra, label
+        self.invalid: set[str] = set()  # the texts that named nothing, or several (marked)
+
+    def format_value(self, value) -> list[str]:
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value if v not in (None, "")]
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter is not None else data.get(name, [])
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an empty list of boxes means "nobody", not "not sent"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        shared = dict(widget["attrs"])
+        base_id = shared.pop("id", None) or f"id_{name}"
+        # The field's errors are shown on the boxes that caused them, not on every box.
+        field_invalid = shared.pop("aria-invalid", None) is not None
+        css = [c for c in shared.pop("class", "").split() if c != "is-invalid"]
+        url = f"{self.url}?field={name}" if self.url else ""
+        boxes = []
+        for i, text in enumerate([*widget["value"], *[""] * self.extra]):
+            box_id = f"{base_id}_{i}"
+            invalid = field_invalid and (text in self.invalid or (not self.invalid and i == 0))
+            box = {
+                "id": box_id,
+                "aria-label": _("%(field)s, box %(n)s") % {"field": self.label, "n": i + 1},
+                "list": f"{box_id}_choices",
+                **shared,
+                "class": " ".join([*css, "is-invalid"] if invalid else css),
+            }
+            if text:
+                box["value"] = text
+            if url:
+                box.update(
+                    {
+                        "data-hx-get": url,
+                        "data-hx-trigger": "focus once, input changed delay:250ms",
+                        "data-hx-target": f"#{box_id}_choices",
+                        "data-hx-swap": "innerHTML",
+                        "data-hx-sync": "this:replace",
+                    }
+                )
+            if invalid:
+                box.update({"aria-invalid": "true", "aria-describedby": f"{base_id}_error"})
+            boxes.append(box)
+        widget["boxes"] = boxes
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+class SearchMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records of `queryset` typed by name (see `ChoiceSource.resolve`), each box
+    checked as the single choice is; the same record typed twice counts once."""
+
+    widget = SearchMultipleInput
+    default_error_messages = {
+        "invalid_choice": NO_MATCH,
+        "several": SEVERAL,
+    }
+
+    def __init__(self, queryset, *, source: ChoiceSource, province, extra=3, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.source = source
+        self.widget.url = source.url(province)
+        self.widget.extra = extra
+        self.widget.label = str(self.label or "")
+
+    @classmethod
+    def replacing(cls, field: forms.ModelMultipleChoiceField, source, province, extra=3):
+        return cls(
+            field.queryset,
+            source=source,
+            province=province,
+            extra=extra,
+            label=field.label,
+            required=field.required,
+            help_text=field.help_text,
+        )
+
+    def _texts(self, value) -> list[str]:
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str | int | Model):
+            value = [value]
+        return [v if isinstance(v, Model) else str(v).strip() for v in value if str(v).strip()]
+
+    def _resolve(self, text: str) -> Model:
+        return self.source.resolve(self.queryset, text)
+
+    def clean(self, value):
+        texts = self._texts(value)
+        if not texts:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        found, errors, seen = [], [], set()
+        self.widget.invalid = set()
+        for text in texts:
+            try:
+                record = text if isinstance(text, Model) else self._resolve(text)
+            except ValidationError as error:
+                self.widget.invalid.add(text)
+                errors.append(
+                    ValidationError(
+                        self.error_messages[error.code], code=error.code, params={"value": text}
+                    )
+                )
+                continue
+            if record.pk not in seen:
+                seen.add(record.pk)
+                found.append(record)
+        if errors:
+            raise ValidationError(errors)
+        return found
+
+    def prepare_value(self, value):
+        """What the boxes show: the records' names (a number only if not found here)."""
+        items = self._texts(value)
+        ids = [pk for v in items if isinstance(v, str) and (pk := as_pk(v)) is not None]
+        named = {}
+        if ids:
+            named = {str(r.pk): label(r) for r in self.queryset.filter(pk__in=ids)}
+        return [label(v) if isinstance(v, Model) else named.get(v, v) for v in items]
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            new = {r.pk for r in self.clean(data)}
+        except ValidationError:
+            return True
+        old = {v.pk if isinstance(v, Model) else int(v) for v in (initial or [])}
+        return old != new
+
+
 def use_search_fields(form: forms.BaseForm, province) -> None:
-    """Turn each single choice of `form` among records that grow without bound into a
-    search field over the same queryset (so the same records are accepted)."""
+    """Turn each choice of `form` among records that grow without bound into search fields
+    over the same queryset (so the same records are accepted): one box for a single choice,
+    a box a record for several (`SearchMultipleChoiceField`)."""
     for name, field in list(form.fields.items()):
         if not isinstance(field, forms.ModelChoiceField) or isinstance(
-            field, forms.ModelMultipleChoiceField | SearchChoiceField
+            field, SearchChoiceField | SearchMultipleChoiceField
         ):
             continue
         source = source_for(field.queryset.model)
-        if source is not None:
-            form.fields[name] = SearchChoiceField.replacing(field, source, province)
+        if source is None:
+            continue
+        kind = (
+            SearchMultipleChoiceField
+            if isinstance(field, forms.ModelMultipleChoiceField)
+            else SearchChoiceField
+        )
+        form.fields[name] = kind.replacing(field, source, province)

@@ -32,6 +32,28 @@ from targa.core.records import (
     record_update,
 )
 
+PK_MAX = 2**63 - 1  # the largest id a database keeps (a 64-bit integer)
+
+
+def _bounded_choice(field: forms.ModelChoiceField) -> None:
+    """Refuse, as an invalid choice, a typed id no database could hold (`?commune=1e30`
+    written out): SQLite would fail on the query instead of finding nothing."""
+    clean = field.clean
+
+    def bounded(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            digits = str(one).strip().lstrip("+-")
+            if digits.isdigit() and (len(digits) > 19 or int(digits) > PK_MAX):
+                raise ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(one)[:20]},
+                )
+        return clean(value)
+
+    field.clean = bounded
+
 
 class SafeModelForm(forms.ModelForm):
     """A ModelForm that knows the version it was opened at and its own submission id."""
@@ -41,6 +63,9 @@ class SafeModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            if isinstance(f, forms.ModelChoiceField):
+                _bounded_choice(f)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["version"].required = True
