@@ -4,7 +4,16 @@ rules as the app; a project's stage moves only through its moves, and its path i
 from django.contrib import admin
 
 from projects import services
-from projects.models import Call, Holder, PipelineStage, Project, ProjectStep, Structure
+from projects.models import (
+    Call,
+    Holder,
+    PipelineStage,
+    Project,
+    ProjectStep,
+    Session,
+    Structure,
+    Visit,
+)
 from targa.core.admin_mixins import TrackedModelAdmin
 
 
@@ -92,3 +101,25 @@ class ProjectStepAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Session)
+class SessionAdmin(TrackedModelAdmin):
+    """Those present are of the session's province: `Session.check_write` says so here too."""
+
+    list_display = ["topic", "kind", "province", "on", "trainer"]
+    list_filter = ["province", "kind"]
+    list_select_related = ["province"]
+    search_fields = ["topic", "trainer"]
+    date_hierarchy = "on"
+    autocomplete_fields = ["provider", "commune", "holders", "structures"]
+
+
+@admin.register(Visit)
+class VisitAdmin(TrackedModelAdmin):
+    list_display = ["project", "on", "turnover", "income_change", "next_visit_on"]
+    list_filter = ["project__province", "income_change"]
+    list_select_related = ["project"]
+    search_fields = ["project__title", "project__holder__search_name"]
+    date_hierarchy = "on"
+    autocomplete_fields = ["project"]

@@ -4,12 +4,14 @@ province. Age bands are computed from the date of birth, in the database."""
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from projects.models import AgeBand, Call, Holder, Project, Stage
+from projects.models import AgeBand, Call, Holder, Project, ProjectStep, Stage
 from provinces.models import Commune, Sex
 from targa.core.crud import ScopedFilterSet
 from targa.core.ordering import NaturalName
@@ -58,10 +60,9 @@ class HolderFilter(ScopedFilterSet):
         return queryset.filter(born_in_band(value))
 
 
-class ProjectFilter(ScopedFilterSet):
-    stage = django_filters.ChoiceFilter(
-        choices=Stage.choices, label=_("Stage"), empty_label=_("All stages")
-    )
+class _ProjectFilters(ScopedFilterSet):
+    """The filters of a province's projects that the list, the board and the funnel share."""
+
     commune = django_filters.ModelChoiceFilter(
         queryset=Commune.objects.order_by(NaturalName()),
         label=_("Commune"),
@@ -75,6 +76,13 @@ class ProjectFilter(ScopedFilterSet):
     call = django_filters.ModelChoiceFilter(
         queryset=Call.objects.all(), label=_("Call"), empty_label=_("All calls")
     )
+
+    class Meta:
+        model = Project
+        fields = ["commune", "sector", "call"]
+
+
+class _ByPerson(django_filters.FilterSet):
     sex = django_filters.ChoiceFilter(
         choices=Sex.choices, field_name="holder__sex", label=_("Sex"), empty_label=_("All")
     )
@@ -82,9 +90,63 @@ class ProjectFilter(ScopedFilterSet):
         choices=AgeBand.choices, method="in_band", label=_("Age"), empty_label=_("All ages")
     )
 
+    def in_band(self, queryset, name, value):
+        return queryset.filter(born_in_band(value, "holder__"))
+
+
+class BoardFilter(_ProjectFilters, _ByPerson):
+    """The board's filters: its columns are the stages."""
+
+    class Meta:
+        model = Project
+        fields = ["commune", "sector", "call", "sex", "age"]
+
+
+class ProjectFilter(BoardFilter):
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, label=_("Stage"), empty_label=_("All stages")
+    )
+
     class Meta:
         model = Project
         fields = ["stage", "commune", "sector", "call", "sex", "age"]
 
-    def in_band(self, queryset, name, value):
-        return queryset.filter(born_in_band(value, "holder__"))
+
+# Programme III started in 2019; a period outside these years is a typo.
+PERIOD_FIRST, PERIOD_LAST = datetime.date(2019, 1, 1), datetime.date(2035, 12, 31)
+
+
+def _received(label, lookup: str) -> django_filters.DateFilter:
+    message = _("Give a date from 2019 to 2035.")
+    return django_filters.DateFilter(
+        label=label,
+        method=f"received_{lookup}_day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[
+            MinValueValidator(PERIOD_FIRST, message=message),
+            MaxValueValidator(PERIOD_LAST, message=message),
+        ],
+    )
+
+
+class FunnelFilter(_ProjectFilters):
+    """The funnel's projects: received in a period (their first step), in a commune, a
+    sector, a call; sex and age band are the funnel's columns, not filters."""
+
+    received_after = _received(_("Received from"), "after")
+    received_before = _received(_("Received until"), "before")
+
+    class Meta:
+        model = Project
+        fields = ["received_after", "received_before", "commune", "sector", "call"]
+
+    def received_after_day(self, queryset, name, value):
+        return queryset.filter(received_condition(on__gte=value))
+
+    def received_before_day(self, queryset, name, value):
+        return queryset.filter(received_condition(on__lte=value))
+
+
+def received_condition(**on) -> Exists:
+    """Projects whose first step (their reception) is dated as `on` says."""
+    return Exists(ProjectStep.objects.filter(project=OuterRef("pk"), from_stage="", **on))

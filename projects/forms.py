@@ -51,6 +51,7 @@ class HolderForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # no empty radio
         if self.instance.pk:
             self.fields["consent"].initial = True
         else:

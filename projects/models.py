@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -35,7 +35,7 @@ from provinces.models import (
     Stakeholder,
 )
 from targa.core.access import Perm
-from targa.core.models import NEGATIVE_COUNT, TrackedModel, count_field
+from targa.core.models import DATE_MAX, NEGATIVE_COUNT, TrackedModel, count_field
 from targa.core.models import money_field as base_money_field
 from targa.core.ordering import search_key
 from targa.core.workflow import Comment, transition
@@ -834,3 +834,282 @@ class ProjectStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+# Accompaniment: sessions and post-creation visits ------------------------------------------
+
+PROGRAMME_START = datetime.date(2019, 1, 1)  # INDH phase III: nothing of ours is older
+HOURS_MIN, HOURS_MAX = Decimal("0.25"), Decimal("100")
+VISITED_STAGES = (Stage.CREATED, Stage.FOLLOW_UP, Stage.GRADUATED)
+
+
+class SessionKind(models.TextChoices):
+    TRAINING = "training", _("training")
+    COACHING = "coaching", _("coaching")
+    WORKSHOP = "workshop", _("workshop")
+    FOCUS_GROUP = "focus_group", _("focus group")
+    PHONE = "phone", _("remote follow-up by phone")
+    VIDEO = "video", _("remote follow-up by video")
+
+
+def not_of_province(records, province_id) -> list:
+    """The records (holders, structures) that are not of the province `province_id`."""
+    return [r for r in records if r.province_id != province_id]
+
+
+class Session(TrackedModel):
+    """An accompaniment session of a province: a training, coaching, workshop, focus group
+    or remote follow-up (phone, video), on a day, about a topic, led by a trainer (and the
+    organisation they come from), with the holders and structures present. Those present are
+    of the session's province (`check_write`, for every caller)."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("province")
+    )
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("type"), max_length=12, choices=SessionKind.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    trainer = models.CharField(
+        _("led by"),
+        max_length=150,
+        help_text=_("The trainer, coach or field agent who led the session."),
+    )
+    provider = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("organisation of the trainer"),
+        help_text=_("The service provider or partner the trainer comes from, if any."),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("commune"),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the youth platform, the cooperative's premises."),
+    )
+    hours = models.DecimalField(
+        _("duration (hours)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                HOURS_MIN, message=_("A session lasts at least a quarter of an hour.")
+            ),
+            MaxValueValidator(
+                HOURS_MAX,
+                message=_("A session lasts at most 100 hours: record a longer one as several."),
+            ),
+        ],
+        help_text=_("E.g. 2.5 for two hours and a half."),
+    )
+    holders = models.ManyToManyField(
+        Holder, blank=True, related_name="sessions", verbose_name=_("holders present")
+    )
+    structures = models.ManyToManyField(
+        Structure, blank=True, related_name="sessions", verbose_name=_("structures present")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    province_path = "province"
+    add_label = _("New session")
+    date_bounds = {"on": (PROGRAMME_START, DATE_MAX)}
+    _history_m2m_fields = ["holders", "structures"]
+
+    class Meta:
+        verbose_name = _("accompaniment session")
+        verbose_name_plural = _("accompaniment sessions")
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["province", "-on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=HOURS_MIN, hours__lte=HOURS_MAX),
+                name="projects_session_hours_bounded",
+                violation_error_message=_(
+                    "A session lasts from a quarter of an hour to 100 hours."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {formats.date_format(self.on, 'SHORT_DATE_FORMAT')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:session_detail", args=[self.province.code, self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.on and self.on > timezone.localdate():
+            errors["on"] = _("A session is recorded once held: its date cannot be after today.")
+        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+            errors["commune"] = _("Choose a commune of the province.")
+        if self.provider_id and self.province_id and self.provider.province_id != self.province_id:
+            errors["provider"] = NOT_THIS_PROVINCE
+        if errors:
+            raise ValidationError(errors)
+
+    def check_write(self, *, by, before, m2m) -> None:
+        """Those present are of the session's province (the many-to-many values are set after
+        the save, so they are checked here, before it, for every caller)."""
+        super().check_write(by=by, before=before, m2m=m2m)
+        errors = {}
+        messages = {
+            "holders": _("These holders are of another province: %(names)s."),
+            "structures": _("These structures are of another province: %(names)s."),
+        }
+        for name, message in messages.items():
+            chosen = (m2m or {}).get(name)
+            if chosen is None:
+                continue
+            foreign = not_of_province(list(chosen), self.province_id)
+            if foreign:
+                errors[name] = message % {"names": ", ".join(str(r) for r in foreign)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class IncomeChange(models.TextChoices):
+    INCREASED = "increased", _("increased")
+    STABLE = "stable", _("stable")
+    DECREASED = "decreased", _("decreased")
+
+
+def stage_label(key: str) -> str:
+    """A stage's name as the administrators set it, in the active language."""
+    named = PipelineStage.objects.filter(key=key).first()
+    return named.name if named is not None else str(Stage(key).label)
+
+
+class Visit(TrackedModel):
+    """A post-creation visit to a project: what was seen, the turnover since the last visit,
+    the jobs held on the day (created by the project, and kept, by sex), how the holder's
+    income changed, the difficulties, the next steps and the next visit.
+
+    Jobs are what the project employs on the day of the visit, not additions to the last
+    visit's: the latest visit gives the project's figures. Turnover is for the period since
+    the previous visit (since creation for the first), so the visits' turnovers add up.
+    Only a project that is created, followed up after creation or graduated gets visits.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="visits", verbose_name=_("project")
+    )
+    on = models.DateField(_("date of the visit"))
+    observations = models.TextField(_("observations"))
+    turnover = money_field(
+        _("turnover since the last visit (MAD)"),
+        null=True,
+        blank=True,
+        help_text=_("Sales since the previous visit (since creation for the first visit)."),
+    )
+    jobs_created_women = count_field(
+        _("jobs created for women"),
+        default=0,
+        help_text=_("Held on the day of the visit: a count, not an addition to the last one."),
+    )
+    jobs_created_men = count_field(
+        _("jobs created for men"),
+        default=0,
+        help_text=_("Held on the day of the visit: a count, not an addition to the last one."),
+    )
+    jobs_kept_women = count_field(
+        _("jobs kept for women"),
+        default=0,
+        help_text=_("Jobs that existed before the project and that it keeps."),
+    )
+    jobs_kept_men = count_field(
+        _("jobs kept for men"),
+        default=0,
+        help_text=_("Jobs that existed before the project and that it keeps."),
+    )
+    income_change = models.CharField(
+        _("holder's income since the last visit"), max_length=10, choices=IncomeChange.choices
+    )
+    monthly_income = money_field(
+        _("holder's monthly income from the project (MAD)"), null=True, blank=True
+    )
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    next_visit_on = models.DateField(_("next visit planned on"), null=True, blank=True)
+
+    province_path = "project__province"
+    add_label = _("New visit")
+    date_bounds = {"on": (PROGRAMME_START, DATE_MAX), "next_visit_on": (PROGRAMME_START, DATE_MAX)}
+
+    class Meta:
+        verbose_name = _("post-creation visit")
+        verbose_name_plural = _("post-creation visits")
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["project", "on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    jobs_created_women__gte=0,
+                    jobs_created_men__gte=0,
+                    jobs_kept_women__gte=0,
+                    jobs_kept_men__gte=0,
+                ),
+                name="projects_visit_jobs_not_negative",
+                violation_error_message=NEGATIVE_COUNT,
+            ),
+            models.CheckConstraint(
+                condition=Q(next_visit_on__isnull=True) | Q(next_visit_on__gt=F("on")),
+                name="projects_visit_next_after_visit",
+                violation_error_message=_("The next visit comes after this one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Visit of %(day)s") % {
+            "day": formats.date_format(self.on, "SHORT_DATE_FORMAT")
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "projects:visit_detail", args=[self.project.province.code, self.project_id, self.pk]
+        )
+
+    @property
+    def jobs_created(self) -> int:
+        return self.jobs_created_women + self.jobs_created_men
+
+    @property
+    def jobs_kept(self) -> int:
+        return self.jobs_kept_women + self.jobs_kept_men
+
+    def clean(self) -> None:
+        errors = {}
+        if self.on and self.on > timezone.localdate():
+            errors["on"] = _("A visit is recorded once made: its date cannot be after today.")
+        if self.on and self.next_visit_on and self.next_visit_on <= self.on:
+            errors["next_visit_on"] = _("The next visit comes after this one.")
+        if self.project_id and self._state.adding and self.project.stage not in VISITED_STAGES:
+            errors[NON_FIELD_ERRORS] = _(
+                "Only a project that is created, followed up after creation or graduated gets "
+                "visits: this one is at the stage “%(stage)s”."
+            ) % {"stage": stage_label(self.project.stage)}
+        elif self.project_id and self.on and "on" not in errors:
+            created = (
+                self.project.steps.filter(to_stage=Stage.CREATED)
+                .order_by("on")
+                .values_list("on", flat=True)
+                .first()
+            )
+            if created is not None and self.on < created:
+                errors["on"] = _(
+                    "The project was created on %(day)s: a visit after creation cannot be "
+                    "dated before."
+                ) % {"day": formats.date_format(created, "SHORT_DATE_FORMAT")}
+        if errors:
+            raise ValidationError(errors)

@@ -21,12 +21,14 @@ from projects.models import (
     PipelineStage,
     Project,
     ProjectStep,
+    Session,
     Stage,
+    Visit,
     stage_order,
 )
 from provinces.access import Perm, perms_in
 from targa.core.models import User
-from targa.core.records import Created, record_create
+from targa.core.records import Created, EditConflict, record_create, record_update
 from targa.core.workflow import transition_run
 
 
@@ -103,7 +105,7 @@ def _transition_to(project: Project, target: str) -> str:
             _("A project moves one stage at a time: from “%(here)s” it can go to %(to)s.")
             % {
                 "here": names[project.stage],
-                "to": ", ".join(f"“{names[s]}”" for s in allowed),
+                "to": ", ".join(_("“%(stage)s”") % {"stage": names[s]} for s in allowed),
             }
         )
     if project.stage == Stage.DROPPED:
@@ -130,6 +132,8 @@ def project_move(
     not before its last step), with the committee's decision and a comment: one stage at a
     time, or dropped with `reason`. Refusals are ValidationErrors in the user's language; a
     stale board (someone moved the card since) is an EditConflict."""
+    if expected_version != project.version:  # moved since the page was opened: say so first
+        raise EditConflict(current=project)
     if to not in Stage.values:
         raise ValidationError(_("This stage does not exist."))
     if decision not in Decision.values:
@@ -168,3 +172,60 @@ def project_move(
         by=by,
     )
     return moved
+
+
+# Accompaniment -------------------------------------------------------------------------------
+
+
+def _present(holders, structures) -> dict:
+    return {"holders": list(holders), "structures": list(structures)}
+
+
+@transaction.atomic
+def session_create(
+    *,
+    session: Session,
+    holders=(),
+    structures=(),
+    by: User,
+    submission_id: uuid.UUID | None = None,
+) -> Created:
+    """Record a session of the province with the holders and structures present (field
+    agents and coordinators of the province). Those present are of the session's province,
+    or nothing is written (`Session.check_write`)."""
+    _require(by, Perm.CHANGE, session.province)
+    return record_create(
+        instance=session,
+        by=by,
+        submission_id=submission_id,
+        m2m=_present(holders, structures),
+    )
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    holders,
+    structures,
+    by: User,
+    expected_version: int,
+) -> Session:
+    """Save a session opened at `expected_version` with who was present (the same rules as
+    `session_create`); EditConflict if someone saved it in between."""
+    _require(by, Perm.CHANGE, session.province)
+    return record_update(
+        instance=session,
+        expected_version=expected_version,
+        by=by,
+        m2m=_present(holders, structures),
+    )
+
+
+@transaction.atomic
+def visit_create(*, visit: Visit, by: User, submission_id: uuid.UUID | None = None) -> Created:
+    """Record a post-creation visit to a project: the model refuses a project that is not
+    created, followed up or graduated, a visit before its creation and a next visit that is
+    not after this one."""
+    _require(by, Perm.CHANGE, visit.project.province)
+    return record_create(instance=visit, by=by, submission_id=submission_id)

@@ -4,11 +4,16 @@
 from django.urls import path
 
 from projects import views
+from projects import views_accompaniment as accompaniment
 from targa.core import crud
 
 app_name = "projects"
 
 urlpatterns = [
+    # Before the CRUD's <int:pk>: "board" and "funnel" are no project's number anyway.
+    path("<str:code>/projects/board/", views.BoardView.as_view(), name="board"),
+    path("<str:code>/projects/board/move/", views.BoardMoveView.as_view(), name="board_move"),
+    path("<str:code>/projects/funnel/", views.FunnelView.as_view(), name="funnel"),
     *crud.crud_urls(
         "holders",
         "holder",
@@ -33,5 +38,28 @@ urlpatterns = [
         "<str:code>/projects/<int:pk>/move/",
         views.ProjectMoveView.as_view(),
         name="project_move",
+    ),
+]
+
+# Accompaniment: a province's sessions; a project's post-creation visits, under the project.
+urlpatterns += [
+    *crud.crud_urls(
+        "sessions",
+        "session",
+        list_view=accompaniment.SessionListView,
+        create_view=accompaniment.SessionCreateView,
+        detail_view=accompaniment.SessionDetailView,
+        update_view=accompaniment.SessionUpdateView,
+        delete_view=accompaniment.SessionDeleteView,
+        history_view=accompaniment.SessionHistoryView,
+    ),
+    *crud.crud_urls(
+        "projects/<int:parent_pk>/visits",
+        "visit",
+        create_view=accompaniment.VisitCreateView,
+        detail_view=accompaniment.VisitDetailView,
+        update_view=accompaniment.VisitUpdateView,
+        delete_view=accompaniment.VisitDeleteView,
+        history_view=accompaniment.VisitHistoryView,
     ),
 ]

@@ -263,6 +263,96 @@ def meeting_page_many_recommendations():
     )
 
 
+BOARD_PROJECTS = 3_000
+
+
+def _many_projects(n: int) -> None:
+    """Khénifra with `n` projects (made once, in bulk, each with the steps of its path: their
+    history is not the point here), spread over the stages as a funnel is: most early on, a
+    tenth dropped on the way."""
+    import datetime
+    import random
+
+    from projects.models import Holder, Project, ProjectStep, Stage, stage_order
+    from provinces.models import Commune, Province
+    from valuechains.models import Sector
+
+    province = Province.objects.get(code="05.301")
+    have = Project.objects.filter(province=province).count()
+    if have >= n:
+        return
+    rng = random.Random(10)
+    communes = list(Commune.objects.filter(province=province).values_list("pk", flat=True))
+    sectors = list(Sector.objects.values_list("pk", flat=True))
+    today = timezone.localdate()
+    holders = Holder.objects.bulk_create(
+        [
+            Holder(
+                province=province,
+                first_name=f"Prénom{i}",
+                last_name=f"Nom{i}",
+                sex=rng.choice("FM"),
+                birth_date=today - datetime.timedelta(days=rng.randint(18 * 365, 60 * 365)),
+                commune_id=rng.choice(communes),
+                channel="youth_platform",
+                consent_on=today,
+                search_name=f"prenom{i} nom{i}",
+            )
+            for i in range(n - have)
+        ],
+        batch_size=2000,
+    )
+    order = stage_order()
+    weights = [max(1, len(order) - i) ** 2 for i in range(len(order))]
+    projects, paths = [], []
+    for holder in holders:
+        depth = rng.choices(range(len(order)), weights)[0]
+        dropped = depth < len(order) - 1 and rng.random() < 0.1
+        start = today - datetime.timedelta(days=rng.randint(30, 700))
+        path = order[: depth + 1]
+        projects.append(
+            Project(
+                province=province,
+                holder=holder,
+                title=f"Projet {holder.last_name}",
+                sector_id=rng.choice(sectors),
+                commune_id=holder.commune_id,
+                stage=Stage.DROPPED if dropped else path[-1],
+                dropped_from=path[-1] if dropped else "",
+                drop_reason="no_interest" if dropped else "",
+                stage_since=start + datetime.timedelta(days=10 * len(path)),
+            )
+        )
+        paths.append((start, path, dropped))
+    Project.objects.bulk_create(projects, batch_size=2000)
+    steps = []
+    for project, (start, path, dropped) in zip(projects, paths, strict=True):
+        before = ""
+        for i, stage in enumerate([*path, *([Stage.DROPPED] if dropped else [])]):
+            day = start + datetime.timedelta(days=10 * i)
+            steps.append(ProjectStep(project=project, from_stage=before, to_stage=stage, on=day))
+            before = stage
+    ProjectStep.objects.bulk_create(steps, batch_size=5000)
+
+
+@bench(
+    f"projects board, {BOARD_PROJECTS:,}",
+    f"Khénifra's projects board with {BOARD_PROJECTS:,} projects, as its coordinator",
+)
+def projects_board():
+    _many_projects(BOARD_PROJECTS)
+    return _median_get("coord.khenifra", reverse("projects:board", args=["05.301"]))
+
+
+@bench(
+    f"projects funnel, {BOARD_PROJECTS:,}",
+    f"Khénifra's funnel by sex and age band with {BOARD_PROJECTS:,} projects, as its coordinator",
+)
+def projects_funnel():
+    _many_projects(BOARD_PROJECTS)
+    return _median_get("coord.khenifra", reverse("projects:funnel", args=["05.301"]))
+
+
 def main(names: list[str]) -> int:
     known = {name for name, _what, _fn, _repeat in BENCHES}
     unknown = set(names) - known

@@ -327,6 +327,9 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=64_000_000)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A list export larger than this runs as a background job with a progress bar.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Project holders the demo gives each programme province (`manage.py seed_demo`); the tests
+# seed fewer (tests/conftest.py), except the demo's own test.
+DEMO_HOLDERS_PER_PROVINCE = env.int("DEMO_HOLDERS_PER_PROVINCE", default=250)
 # A running job whose worker has said nothing for this long was stopped: it is marked failed.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,6 +8,7 @@ tests/test_html_validity.py (the W3C Nu checker), so both look at the same scree
 from dataclasses import dataclass, field
 
 from cpde.models import CommitteeMember, Meeting, Recommendation, Training
+from projects.models import Holder, Project
 from provinces.models import Activity, Stakeholder
 from valuechains.models import Chain, Criterion, Diagnostic
 
@@ -39,6 +40,8 @@ def main_pages() -> list[tuple[str, str]]:
     diagnostics = Diagnostic.objects.filter(chain__province__code=KHENIFRA).order_by("pk")
     draft = diagnostics.filter(status=Diagnostic.Status.DRAFT).first()
     delivered = diagnostics.filter(status=Diagnostic.Status.DELIVERED).first()
+    holder = Holder.objects.filter(province__code=KHENIFRA, projects__isnull=False).first()
+    project = Project.objects.filter(province__code=KHENIFRA).order_by("-stage_since").first()
     return [
         ("home", "/"),
         ("province", f"{p}/"),
@@ -74,6 +77,15 @@ def main_pages() -> list[tuple[str, str]]:
         ("diagnostic draft", draft.get_absolute_url()),
         ("diagnostic delivered", delivered.get_absolute_url()),
         ("deliverable", f"{p}/valuechains/diagnostics/{delivered.pk}/deliverable/"),
+        ("holders", f"{p}/holders/"),
+        ("holder", holder.get_absolute_url()),
+        ("holder create", f"{p}/holders/new/"),
+        ("projects", f"{p}/projects/"),
+        ("project", project.get_absolute_url()),
+        ("board", f"{p}/projects/board/"),
+        ("funnel", f"{p}/projects/funnel/"),
+        ("sessions", f"{p}/sessions/"),
+        ("session create", f"{p}/sessions/new/"),
     ]
 
 
@@ -119,6 +131,8 @@ def invalid_forms() -> list[InvalidForm]:
         ),
         InvalidForm("training create, empty", f"{p}/cpde/trainings/new/"),
         InvalidForm("chain create, empty", f"{p}/valuechains/chains/new/"),
+        InvalidForm("holder create, empty", f"{p}/holders/new/"),
+        InvalidForm("session create, empty", f"{p}/sessions/new/"),
         InvalidForm(
             "weights, one above 100",
             f"{p}/valuechains/weights/",

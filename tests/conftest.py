@@ -64,6 +64,13 @@ def is_transactional(item) -> bool:
 _blocker = []
 
 
+def pytest_configure(config):
+    """The demo's project holders: a dozen a province in the tests that seed the demo (the
+    browser journeys, the pages checked), not the 250 a newcomer gets; the demo's own test
+    asks for the full size."""
+    settings.DEMO_HOLDERS_PER_PROVINCE = 12
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _keep_the_db_blocker(django_db_blocker):
     _blocker.append(django_db_blocker)

@@ -34,7 +34,7 @@ from cpde.models import (
     Training,
 )
 from projects import services as projects_services
-from projects.models import Call, Holder, Project, Structure
+from projects.models import Call, Holder, Project, Session, SessionKind, Structure, Visit
 from provinces.access import forget_grants
 from provinces.demo import ensure_activity_categories
 from provinces.models import (
@@ -855,3 +855,77 @@ class ProjectFactory(RecordFactory):
     @classmethod
     def _save(cls, instance, *, by, m2m):
         return projects_services.project_create(project=instance, by=by).instance
+
+
+class CreatedProjectFactory(ProjectFactory):
+    """A project received on `since` (400 days ago) and moved, that day, through every stage
+    up to `reached` (created), through `project_move`: visits after creation take it."""
+
+    since = factory.LazyFunction(lambda: days(-400))
+    reached = "created"
+
+    @classmethod
+    def _create(cls, model_class, *args, by, since, reached, **fields):
+        project = projects_services.project_create(
+            project=model_class(*args, **fields), by=by, on=since
+        ).instance
+        order = projects_services.stage_order()
+        for to in order[1 : order.index(reached) + 1]:
+            project = projects_services.project_move(
+                project=project, to=to, by=by, expected_version=project.version, on=since
+            )
+        return project
+
+    @classmethod
+    def _build(cls, model_class, *args, by=None, since=None, reached=None, **fields):
+        return model_class(*args, **fields)
+
+
+class SessionFactory(RecordFactory):
+    """A training of the province, through `session_create`; `holders` and `structures`
+    present are passed like fields."""
+
+    class Meta:
+        model = Session
+
+    province = factory.LazyFunction(default_province)
+    on = factory.LazyFunction(lambda: days(-3))
+    kind = SessionKind.TRAINING
+    topic = factory.Sequence(lambda n: f"Gestion financière {n}")
+    trainer = "Fatima Zahra Alaoui"
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        m2m = m2m or {}
+        return projects_services.session_create(
+            session=instance,
+            holders=m2m.get("holders", ()),
+            structures=m2m.get("structures", ()),
+            by=by,
+        ).instance
+
+
+class VisitFactory(RecordFactory):
+    """A visit, a week ago, to a created project of `province` (A), through `visit_create`."""
+
+    class Meta:
+        model = Visit
+
+    class Params:
+        province = None
+
+    project = factory.SubFactory(
+        CreatedProjectFactory,
+        by=factory.SelfAttribute("..by"),
+        province=factory.LazyAttribute(lambda o: o.factory_parent.province or default_province()),
+    )
+    on = factory.LazyFunction(lambda: days(-7))
+    observations = "Atelier en activité, deux clients réguliers."
+    turnover = 18000
+    jobs_created_women = 2
+    jobs_created_men = 1
+    income_change = "increased"
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        return projects_services.visit_create(visit=instance, by=by).instance

@@ -225,7 +225,7 @@ def test_projects_are_filtered_by_stage_sex_and_age_band(users, province_a):
 
 HOLDER_LIST_QUERIES = 10
 PROJECT_LIST_QUERIES = 13  # with the filter choices (sectors, calls, communes) and the stage names
-PROJECT_PAGE_QUERIES = 12  # the project with its holder, call…; its path; the stage names
+PROJECT_PAGE_QUERIES = 13  # the project with its holder, call…; its path; the stage names
 
 
 def test_the_name_in_the_other_script_is_shown_under_the_name(users):

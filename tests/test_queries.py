@@ -73,8 +73,9 @@ class TestWithManyUsers:
     ):
         client = client_for(users["coord_a"])
         # 10; 4 for the programme overview (contract, activities, visits, follow-up actions); 1 for
-        # the CPDE card; 2 for the value chains' (chains by state, late flagship actions).
-        with django_assert_max_num_queries(17):
+        # the CPDE card; 2 for the value chains' (chains by state, late flagship actions); 2 for
+        # the project holders' (holders, projects by stage).
+        with django_assert_max_num_queries(19):
             response = client.get(reverse("provinces:detail", args=[province_a.code]))
         assert response.status_code == 200
         assert response.content.decode().count("Agent de terrain") >= 40

@@ -19,6 +19,7 @@ def test_the_apps_declare_the_menu_cards_alerts_and_demo_seeds():
         "provinces/_programme_overview.html",
         "cpde/_province_card.html",
         "valuechains/_province_card.html",
+        "projects/_province_card.html",
     ]
     assert [a.key for a in registry.home_alerts()] == [
         "late_activities",
@@ -27,7 +28,12 @@ def test_the_apps_declare_the_menu_cards_alerts_and_demo_seeds():
         "late_flagship_actions",
         "overdue_actions",
     ]
-    assert [app for app, _seed in registry.demo_seeds()] == ["provinces", "cpde", "valuechains"]
+    assert [app for app, _seed in registry.demo_seeds()] == [
+        "provinces",
+        "cpde",
+        "valuechains",
+        "projects",
+    ]
     assert registry.access_layer().__name__ == "provinces.access"
 
 
