@@ -123,3 +123,44 @@ class VisitAdmin(TrackedModelAdmin):
     search_fields = ["project__title", "project__holder__search_name"]
     date_hierarchy = "on"
     autocomplete_fields = ["project"]
+
+
+# Cooperatives' capacity plans ----------------------------------------------------------------
+
+from projects.models import CapacityPlan, PlanActivity  # noqa: E402
+
+
+class PlanActivityInline(admin.TabularInline):
+    """The action plan, read here; its lines are written on the plan's page (their rules)."""
+
+    model = PlanActivity
+    fields = ["activity", "responsible", "deadline", "status", "target", "achieved"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CapacityPlan)
+class CapacityPlanAdmin(TrackedModelAdmin):
+    """A plan's status moves only through its actions on the plan's page."""
+
+    list_display = ["structure", "starts_on", "ends_on", "status"]
+    list_filter = ["structure__province", "status"]
+    list_select_related = ["structure__province"]
+    search_fields = ["structure__search_name"]
+    autocomplete_fields = ["structure"]
+    readonly_fields = ["status"]
+    inlines = [PlanActivityInline]
+
+
+@admin.register(PlanActivity)
+class PlanActivityAdmin(TrackedModelAdmin):
+    list_display = ["activity", "plan", "deadline", "status"]
+    list_filter = ["plan__structure__province", "status"]
+    list_select_related = ["plan__structure"]
+    search_fields = ["activity", "plan__structure__search_name"]
+    autocomplete_fields = ["plan", "stakeholders"]

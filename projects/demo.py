@@ -2,7 +2,10 @@
 both scripts, the province's calls and structures, and the holders' projects moved through the
 pipeline by the services as the teams would: the field agent receives the holder, the
 coordinator moves the project, the committees decide. Every stage holds some, in a funnel,
-with some dropped (and a couple resumed), over the last eighteen months.
+with some dropped (and a couple resumed), over the last eighteen months. Then the
+accompaniment: the province's sessions of the last twelve months (trainings, coaching,
+workshops, focus groups, remote follow-ups) with the holders at or past the training stage on
+the day, and one to four post-creation visits to each created project, a few of them overdue.
 
 Safe to run again: a province that already has holders is left as it is.
 """
@@ -10,6 +13,7 @@ Safe to run again: a province that already has holders is left as it is.
 import datetime
 import random
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,15 +24,20 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import (
+    VISITED_STAGES,
     Call,
     Decision,
     DropReason,
     Holder,
+    IncomeChange,
     PipelineStage,
     Project,
+    Session,
+    SessionKind,
     Stage,
     Structure,
     StructureKind,
+    Visit,
     age_on,
     stage_order,
 )
@@ -465,6 +474,140 @@ CHANNELS = {
 }  # fmt: skip
 MAIL_DOMAINS = ["gmail.com", "gmail.com", "hotmail.com", "yahoo.fr", "outlook.fr"]
 
+# The accompaniment ---------------------------------------------------------------------------
+
+SESSION_DAYS = 365  # the sessions go back about twelve months
+S = SessionKind
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A session the teams hold: its topic, who may lead it ("" is the province's field
+    agent), the organisation of the province they come from (an acronym, or "platform" for
+    the youth platform), how long it lasts, what the notes say, whether cooperatives come."""
+
+    kind: str
+    topic: str
+    trainers: tuple[str, ...]
+    provider: str = ""
+    hours: tuple[float, float] = (2, 4)
+    notes: str = ""
+    structures: bool = False
+
+
+TOPICS = [
+    Topic(S.TRAINING, "Élaboration du plan d'affaires", ("Naima El Idrissi", "Youssef Berrada"),
+          "ANAPEC", (4, 6), "Étude de marché, plan de financement et compte de résultat "
+          "prévisionnel ; chaque porteur repart avec son canevas à compléter."),
+    Topic(S.TRAINING, "Gestion financière d'une coopérative", ("Abdellah Tazi", "Latifa Amrani"),
+          "ODCO", (3, 5), "Livre de caisse, prix de revient, répartition des excédents entre "
+          "les membres.", structures=True),
+    Topic(S.TRAINING, "Marketing et vente en ligne", ("Salma Chraibi", "Mehdi Kettani"), "",
+          (3, 4), "Photographier ses produits, tenir une page professionnelle, répondre aux "
+          "commandes sur WhatsApp."),
+    Topic(S.TRAINING, "Hygiène et normes ONSSA", ("Dr Karim Lahlou (ONSSA)",), "", (3, 5),
+          "Bonnes pratiques d'hygiène, traçabilité des lots, dossier d'autorisation sanitaire."),
+    Topic(S.TRAINING, "Comptabilité simplifiée et tenue de caisse", ("Hanane Bennis",), "ANAPEC",
+          (3, 4), "Exercices sur les achats et les ventes d'un mois type."),
+    Topic(S.TRAINING, "Statut de l'auto-entrepreneur : inscription, impôts et couverture sociale",
+          ("Hicham Naciri",), "CRI", (2, 3), "Inscription au registre national, déclaration "
+          "trimestrielle du chiffre d'affaires, AMO."),
+    Topic(S.COACHING, "Étude de marché et prix de vente", ("", "Meryem Sabri"), "platform",
+          (1, 2), "Relevé des prix de trois concurrents au souk ; prix de vente revu."),
+    Topic(S.COACHING, "Préparation du passage devant le comité technique",
+          ("", "Naima El Idrissi"), "platform", (1, 2),
+          "Présentation répétée ; devis du matériel à actualiser."),
+    Topic(S.COACHING, "Tableau de bord des ventes après la création", ("Salma Chraibi", ""), "",
+          (1, 2), "Cahier des ventes et des dépenses mis en place."),
+    Topic(S.WORKSHOP, "Atelier pratique : emballage, étiquetage et code-barres",
+          ("Salma Chraibi",), "", (3, 4), "Maquette d'étiquette bilingue faite pour chaque "
+          "coopérative.", structures=True),
+    Topic(S.WORKSHOP, "Gouvernance de la coopérative et assemblée générale",
+          ("Abdellah Tazi", "Latifa Amrani"), "ODCO", (2, 3), "Rôle du conseil "
+          "d'administration, procès-verbal d'assemblée, registre des membres.", structures=True),
+    Topic(S.WORKSHOP, "Accès aux marchés : salons, grandes surfaces, commerce en ligne",
+          ("Mehdi Kettani",), "CRI", (3, 4), "Stand et fiche produit préparés pour le salon "
+          "régional.", structures=True),
+    Topic(S.WORKSHOP, "Plan d'action de la coopérative : activités, responsables, échéances",
+          ("", "Latifa Amrani"), "", (2, 4), "Revue des actions du mois écoulé ; échéances du "
+          "mois prochain fixées.", structures=True),
+    Topic(S.FOCUS_GROUP, "Idées de projets des jeunes de la commune", ("", "Meryem Sabri"),
+          "platform", (2, 3), "Idées recensées par filière ; les plus mûres orientées vers "
+          "l'appel à projets."),
+    Topic(S.FOCUS_GROUP, "Freins à l'entrepreneuriat des femmes", ("Meryem Sabri",), "", (2, 3),
+          "Mobilité, garde des enfants et accès au crédit cités en premier."),
+    Topic(S.FOCUS_GROUP, "Besoins de formation des porteurs accompagnés", ("",), "platform",
+          (2, 3), "Demandes : comptabilité, vente en ligne, normes sanitaires."),
+    Topic(S.PHONE, "Avancement du dossier et pièces manquantes", ("",), "", (0.25, 0.5),
+          "Attestation de résidence et devis encore attendus."),
+    Topic(S.PHONE, "Ventes du mois et difficultés", ("",), "", (0.25, 0.5),
+          "Ventes en hausse ; transport vers le souk difficile à trouver."),
+    Topic(S.VIDEO, "Suivi du plan d'action de la coopérative", ("", "Latifa Amrani"), "",
+          (0.5, 1.5), "Point sur les actions en retard ; prochain point dans deux semaines.",
+          structures=True),
+    Topic(S.VIDEO, "Préparation du salon régional des produits du terroir", ("Mehdi Kettani",),
+          "", (0.5, 1), "Produits et quantités à apporter ; transport partagé."),
+]  # fmt: skip
+SESSION_KINDS = {S.TRAINING: 35, S.COACHING: 15, S.WORKSHOP: 20, S.FOCUS_GROUP: 10, S.PHONE: 12,
+                 S.VIDEO: 8}  # fmt: skip
+PRESENT = {S.TRAINING: (4, 12), S.COACHING: (1, 2), S.WORKSHOP: (2, 6), S.FOCUS_GROUP: (5, 10),
+           S.PHONE: (1, 1), S.VIDEO: (1, 3)}  # fmt: skip
+ADVISERS = ["Hajar Ouali", "Anas Fikri", "Siham Rami"]  # field agents with no demo account
+
+OVERDUE_SHARE = 0.2  # of the projects followed up after creation, visited long ago
+OBSERVATIONS = {
+    "agriculture": [
+        "Cheptel en bonne santé ; la bergerie a été agrandie.",
+        "Premières ventes au souk hebdomadaire ; le porteur tient un cahier des ventes.",
+        "Matériel installé et en service ; deux clients réguliers en ville.",
+    ],
+    "agro-food": [
+        "Local aménagé et équipé ; production chaque semaine.",
+        "Produits vendus dans deux épiceries et sur commande par téléphone.",
+        "Hygiène du local correcte ; étiquettes bilingues sur les emballages.",
+    ],
+    "crafts": [
+        "Atelier en activité ; commandes d'une boutique de Fès.",
+        "Deux ouvrières formées ; production régulière.",
+        "Pièces exposées à la foire provinciale ; bon accueil des visiteurs.",
+    ],
+    "tourism": [
+        "Chambres prêtes ; premiers groupes de randonneurs accueillis.",
+        "Réservations par deux agences de Fès et de Beni Mellal.",
+    ],
+    "local-products": [
+        "Production conditionnée en pots et en flacons étiquetés.",
+        "Vente au salon régional des produits du terroir ; stock presque écoulé.",
+    ],
+    "forest-products": [
+        "Séchoir en service ; récolte de la saison stockée à l'abri.",
+        "Contrat de vente signé avec une coopérative de commercialisation.",
+    ],
+}
+DIFFICULTIES = [
+    "Trésorerie tendue : des clients paient à la fin du mois.",
+    "Prix des intrants et des emballages en hausse.",
+    "Concurrence de produits vendus moins cher au souk.",
+    "Transport vers les marchés coûteux depuis le douar.",
+    "Autorisation sanitaire de l'ONSSA toujours en attente.",
+    "Panne d'un équipement ; pièce commandée à Casablanca.",
+    "",
+]
+NEXT_STEPS = [
+    "Ouvrir un compte bancaire professionnel.",
+    "Participer au salon régional des produits du terroir.",
+    "Déposer le dossier d'autorisation sanitaire à l'ONSSA.",
+    "Suivre la formation « Marketing et vente en ligne ».",
+    "Chercher un deuxième point de vente en ville.",
+    "Préparer une demande de microcrédit pour le fonds de roulement.",
+    "Recruter une personne de plus pour la saison.",
+]
+LAST_VISIT = (
+    "Activité autonome : ventes régulières, comptes tenus.",
+    "Fin de l'accompagnement post-création ; le projet reste en contact avec la plateforme.",
+)
+INCOME = {IncomeChange.INCREASED: 60, IncomeChange.STABLE: 30, IncomeChange.DECREASED: 10}
+
 
 def _log(stdout, text: str) -> None:
     if stdout is not None:
@@ -476,7 +619,8 @@ def seed(
 ) -> None:
     """Add the demo holders and projects of each programme province (or of `provinces`, HCP
     codes) that has no holder yet: about `holders` each (settings.DEMO_HOLDERS_PER_PROVINCE
-    by default)."""
+    by default), with the province's sessions (one for eight holders, at least one of each
+    kind) and the visits to its created projects, in the same transaction."""
     holders = holders or settings.DEMO_HOLDERS_PER_PROVINCE
     admin = User.objects.filter(username="admin").first()
     if admin is None:
@@ -503,6 +647,10 @@ def seed(
                 province, agent=agent, coordinator=coordinator, taken=taken, holders=holders
             ).run()
         _log(stdout, f"Project holders demo data: {province.name_fr} ({made} holders)")
+    # Then some of the cooperatives just made get their capacity plan.
+    from projects import demo_plans
+
+    demo_plans.seed(stdout=stdout, provinces=provinces)
 
 
 def _plain(text: str) -> str:
@@ -561,13 +709,24 @@ class ProvinceSeed:
         count = self.rng.randint(*self.holders)
         with_project = round(count * WITH_PROJECT)
         targets = self._targets(with_project)
+        trained, created = [], []
         for number in range(count):
             target, resumed = targets[number] if number < with_project else (None, False)
             moves = self._path(target, resumed) if target else []
             start = self._start(moves, target)
             holder = self._holder(start)
             if target:
-                self._project(holder, start, moves)
+                project = self._project(holder, start, moves)
+                days = self._days(start, moves)
+                if Stage.TRAINING in days:  # trained from then on, until dropped
+                    until = days[Stage.DROPPED] if project.stage == Stage.DROPPED else self.today
+                    trained.append((holder, days[Stage.TRAINING], until))
+                if project.stage in VISITED_STAGES:
+                    created.append(
+                        (project, holder, days[Stage.CREATED], days.get(Stage.GRADUATED))
+                    )
+        self._sessions(max(len(SessionKind), count // 8), trained)
+        self._visits(created)
         return count
 
     def pick(self, weighted: dict):
@@ -892,3 +1051,179 @@ class ProvinceSeed:
                 reason=move.reason,
             )
         return project
+
+    def _days(self, start: datetime.date, moves: list[Move]) -> dict[str, datetime.date]:
+        """The day the project first reached each stage of its path (dropped: the last time),
+        as `_project` dated its steps."""
+        day, days = start, {self.order[0]: start}
+        for move in moves:
+            day += move.days * DAY
+            if move.to == Stage.DROPPED or move.to not in days:
+                days[move.to] = day
+        return days
+
+    # The accompaniment ------------------------------------------------------------------------
+
+    def _sessions(self, count: int, trained: list[tuple[Holder, datetime.date, datetime.date]]):
+        """`count` sessions of the last twelve months, every kind at least once, oldest first,
+        with a few of the holders who were at or past the training stage on the day (and, for
+        cooperatives' topics, some cooperatives)."""
+        rng, today = self.rng, self.today
+        first = today - SESSION_DAYS * DAY
+        adviser = (
+            self.agent.get_full_name()
+            if self.agent.username in AGENTS.values()
+            else rng.choice(ADVISERS)
+        )
+        acronyms = {t.provider for t in TOPICS} - {"", "platform"}
+        providers = {
+            s.acronym: s
+            for s in Stakeholder.objects.filter(province=self.province, acronym__in=acronyms)
+        }
+        if self.platform:
+            providers["platform"] = self.platform
+        coops = [s for _activity, s in self.structures if s.kind == COOP]
+        active = [t for t in trained if t[2] >= first]
+        kinds = [*SessionKind, *(self.pick(SESSION_KINDS) for _ in range(count - len(S)))]
+        topics = {kind: [t for t in TOPICS if t.kind == kind] for kind in SessionKind}
+        for same in topics.values():
+            rng.shuffle(same)
+        planned, held = [], Counter()
+        for kind in kinds:
+            topic = topics[kind][held[kind] % len(topics[kind])]  # each topic in turn
+            held[kind] += 1
+            day = first + rng.randint(0, SESSION_DAYS) * DAY
+            present = [h for h, since, until in trained if since <= day <= until]
+            if not present and active:  # a day when someone could come
+                _holder, since, until = rng.choice(active)
+                day = max(since, first) + rng.randint(0, (until - max(since, first)).days) * DAY
+                present = [h for h, since, until in trained if since <= day <= until]
+            present = rng.sample(present, min(len(present), rng.randint(*PRESENT[kind])))
+            structures = []
+            if topic.structures and coops:
+                structures = rng.sample(coops, min(len(coops), rng.randint(1, 3)))
+            planned.append((day, topic, present, structures))
+        planned.sort(key=lambda p: p[0])
+        for day, topic, present, structures in planned:
+            remote = topic.kind in (S.PHONE, S.VIDEO)
+            provider = providers.get(topic.provider)
+            if remote:
+                commune, place = None, ""
+            elif structures:
+                commune, place = structures[0].commune, f"Local de la {structures[0].name}"
+            elif provider is not None and provider == self.platform:
+                commune, place = None, provider.name
+            else:
+                commune = self._commune()
+                place = rng.choice(
+                    (f"Maison des jeunes de {commune.name_fr}", f"Commune de {commune.name_fr}")
+                )
+            low, high = topic.hours
+            session = Session(
+                province=self.province,
+                on=day,
+                kind=topic.kind,
+                topic=topic.topic,
+                trainer=rng.choice(topic.trainers) or adviser,
+                provider=provider,
+                commune=commune,
+                place=place,
+                hours=Decimal(rng.randint(int(low * 4), int(high * 4))) / 4,
+                notes=topic.notes,
+            )
+            services.session_create(
+                session=session, holders=present, structures=structures, by=self.agent
+            )
+
+    def _visits(self, created: list[tuple[Project, Holder, datetime.date, datetime.date | None]]):
+        """One to four visits to each project created, followed up or graduated, from its
+        creation to today (to its graduation); a few of those not graduated are overdue: their
+        last visit was long ago and the next one it planned has passed."""
+        rng, today = self.rng, self.today
+        followed = [
+            p.pk
+            for p, _holder, on, _graduated in created
+            if p.stage != Stage.GRADUATED and on <= today - 75 * DAY
+        ]
+        late = round(len(followed) * OVERDUE_SHARE) or min(1, len(followed))
+        overdue = set(rng.sample(followed, late))
+        for project, holder, created_on, graduated_on in created:
+            if project.pk in overdue:
+                last = today - rng.randint(45, min(150, (today - created_on).days)) * DAY
+                after = rng.randint(30, min(90, (today - last).days - 1)) * DAY  # passed
+            elif graduated_on:
+                last, after = max(created_on, graduated_on - rng.randint(0, 20) * DAY), None
+            else:
+                last = max(created_on, today - rng.randint(0, 40) * DAY)
+                after = today + rng.randint(7, 60) * DAY - last  # to come
+            days = self._visit_days(created_on, last)
+            self._project_visits(project, holder, created_on, days, after)
+
+    def _project_visits(
+        self,
+        project: Project,
+        holder: Holder,
+        created_on: datetime.date,
+        days: list[datetime.date],
+        after: datetime.timedelta | None,
+    ) -> None:
+        """The visits to `project` on `days`: each plans the next one (a little before it
+        came), the last one `after` it (none: the project graduated). The turnover of each
+        period grows, the jobs grow towards those planned, the holder's income mostly rises."""
+        rng = self.rng
+        monthly = float(project.total_cost or 100_000) * rng.uniform(0.02, 0.05)
+        income = rng.randint(15, 35) * 100
+        turnover = Decimal(0)
+        jobs = max(project.jobs_women + project.jobs_men, 1)
+        kept = rng.randint(1, 4) if project.structure_id else 0
+        women = project.jobs_women / jobs if project.jobs_women + project.jobs_men else 0
+        if holder.sex == Sex.WOMAN and not women:
+            women = 1
+        seen = OBSERVATIONS.get(project.sector.code, OBSERVATIONS["agro-food"])
+        before = created_on
+        for number, day in enumerate(days):
+            final = number == len(days) - 1
+            months = max((day - before).days, 15) / 30
+            monthly *= rng.uniform(1.05, 1.3) if number else 1
+            turnover = max(_round(monthly * months, 100), turnover + 500)
+            change = self.pick(INCOME) if number or rng.random() < 0.5 else IncomeChange.STABLE
+            income = round(income * {"increased": 1.15, "stable": 1, "decreased": 0.85}[change])
+            share = min(1, 0.4 + 0.2 * (number + 1))  # hired as the activity grows
+            created_jobs = max(1, round(jobs * share))
+            created_women = round(created_jobs * women)
+            kept_women = round(kept * women)
+            if final:
+                next_on = day + after if after else None
+            else:
+                next_on = max(day + DAY, days[number + 1] - rng.randint(0, 10) * DAY)
+            graduated = final and after is None
+            visit = Visit(
+                project=project,
+                on=day,
+                observations=LAST_VISIT[0] if graduated else rng.choice(seen),
+                turnover=turnover,
+                jobs_created_women=created_women,
+                jobs_created_men=created_jobs - created_women,
+                jobs_kept_women=kept_women,
+                jobs_kept_men=kept - kept_women,
+                income_change=change,
+                monthly_income=Decimal(income),
+                difficulties="" if graduated else rng.choice(DIFFICULTIES),
+                next_steps=LAST_VISIT[1] if graduated else rng.choice(NEXT_STEPS),
+                next_visit_on=next_on,
+            )
+            services.visit_create(visit=visit, by=self.agent)
+            before = day
+
+    def _visit_days(self, created_on: datetime.date, last: datetime.date) -> list[datetime.date]:
+        """The days of the visits from a few weeks after the creation to `last`: one when
+        that is short, up to four over a long follow-up, about evenly spaced."""
+        rng = self.rng
+        first = min(last, created_on + rng.randint(7, 30) * DAY)
+        span = (last - first).days
+        if span < 14:
+            return [last]
+        n = min(4, 2 + span // 120)
+        step = span / (n - 1)
+        middle = [first + round(step * i + rng.uniform(-5, 5)) * DAY for i in range(1, n - 1)]
+        return [first, *middle, last]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.models import AgeBand, Call, Holder, Project, ProjectStep, Stage
+from projects.selectors_alerts import overdue_follow_ups
 from provinces.models import Commune, Sex
 from targa.core.crud import ScopedFilterSet
 from targa.core.ordering import NaturalName
@@ -106,10 +107,20 @@ class ProjectFilter(BoardFilter):
     stage = django_filters.ChoiceFilter(
         choices=Stage.choices, label=_("Stage"), empty_label=_("All stages")
     )
+    # Where the home page's alert leads: the projects whose follow-up visit is overdue.
+    follow_up = django_filters.ChoiceFilter(
+        choices=[("overdue", _("Visit overdue"))],
+        method="follow_up_is",
+        label=_("Post-creation follow-up"),
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Project
-        fields = ["stage", "commune", "sector", "call", "sex", "age"]
+        fields = ["stage", "commune", "sector", "call", "sex", "age", "follow_up"]
+
+    def follow_up_is(self, queryset, name, value):
+        return overdue_follow_ups(queryset) if value == "overdue" else queryset
 
 
 # Programme III started in 2019; a period outside these years is a typo.

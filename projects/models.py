@@ -267,11 +267,15 @@ class Holder(TrackedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def set_search_name(self) -> None:
+        """What `save` keeps beside the names (bulk writes, which skip `save`, call it)."""
         self.cin = normalise_cin(self.cin)
         self.search_name = search_key(
             self.first_name, self.last_name, self.first_name_ar, self.last_name_ar
         )
+
+    def save(self, *args, **kwargs):
+        self.set_search_name()
         super().save(*args, **kwargs)
 
 
@@ -307,6 +311,7 @@ class Structure(TrackedModel):
     search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     province_path = "province"
+    add_label = pgettext_lazy("structure", "New structure")
 
     class Meta:
         verbose_name = _("structure")
@@ -326,6 +331,9 @@ class Structure(TrackedModel):
         if (get_language() or "").startswith("ar") and self.name_ar:
             return self.name_ar
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:structure_detail", args=[self.province.code, self.pk])
 
     @property
     def members(self) -> int:
@@ -1113,3 +1121,370 @@ class Visit(TrackedModel):
                 ) % {"day": formats.date_format(created, "SHORT_DATE_FORMAT")}
         if errors:
             raise ValidationError(errors)
+
+
+# Cooperatives' capacity plans (seed 001) -----------------------------------------------------
+
+import calendar  # noqa: E402
+
+from targa.core.models import date_in_bounds  # noqa: E402
+
+PLAN_MAX_MONTHS = 36  # a plan runs for months, not years: a longer period is a typo
+WORKSHOPS_MAX = 24
+REMOTE_EVERY_MIN, REMOTE_EVERY_MAX = 7, 90
+REMOTE_KINDS = (SessionKind.PHONE, SessionKind.VIDEO)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class CapacityPlan(TrackedModel):
+    """A cooperative's capacity-building plan (seed 001): the diagnostic of its technical,
+    financial and legal needs, its training plan, its action plan (`PlanActivity` lines) and
+    the rhythm of its accompaniment over the plan's period: practical workshops, one a month
+    (six by default), and a remote follow-up every `remote_every_days` days (fourteen).
+
+    One plan per cooperative (a structure of the kind cooperative); the province is the
+    cooperative's. Drawn up by the field team, validated by the coordinator: a validated plan
+    is read-only until the coordinator reopens it; its action plan's lines stay open to the
+    follow-up (their status and what was achieved).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("capacity plan status", "draft")
+        VALIDATED = "validated", pgettext_lazy("capacity plan status", "validated")
+
+    locked_states = (Status.VALIDATED,)
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="capacity_plans",
+        verbose_name=_("cooperative"),
+    )
+    starts_on = models.DateField(_("plan starts on"))
+    ends_on = models.DateField(_("plan ends on"))
+    technical_needs = models.TextField(
+        _("technical needs"),
+        blank=True,
+        help_text=_("Production, quality, packaging, equipment, marketing…"),
+    )
+    financial_needs = models.TextField(
+        _("financial needs"),
+        blank=True,
+        help_text=_("Bookkeeping, costing and prices, access to finance…"),
+    )
+    legal_needs = models.TextField(
+        _("legal needs"),
+        blank=True,
+        help_text=_("Statutes, general assemblies, registers (law 112-12), labels, permits…"),
+    )
+    training_plan = models.TextField(
+        _("training plan"),
+        blank=True,
+        help_text=_("One training a line: its subject, who it is for, when."),
+    )
+    workshops_planned = models.PositiveSmallIntegerField(
+        _("monthly workshops planned"),
+        default=6,
+        validators=[
+            MaxValueValidator(
+                WORKSHOPS_MAX, message=_("At most %(limit_value)s workshops, one a month.")
+            )
+        ],
+        help_text=_("Practical workshops, one a month from the start of the plan."),
+    )
+    remote_every_days = models.PositiveSmallIntegerField(
+        _("remote follow-up every (days)"),
+        default=14,
+        validators=[
+            MinValueValidator(
+                REMOTE_EVERY_MIN,
+                message=_("A remote follow-up comes at most once a week (every 7 days)."),
+            ),
+            MaxValueValidator(
+                REMOTE_EVERY_MAX,
+                message=_("A remote follow-up comes at least every 90 days."),
+            ),
+        ],
+        help_text=_("By phone or video; 14 for every two weeks."),
+    )
+    status = FSMField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, protected=False
+    )
+
+    province_path = "structure__province"
+    add_label = _("New capacity plan")
+    date_bounds = {"starts_on": (PROGRAMME_START, DATE_MAX), "ends_on": (PROGRAMME_START, DATE_MAX)}
+
+    class Meta:
+        verbose_name = _("capacity plan")
+        verbose_name_plural = _("capacity plans")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure"],
+                name="projects_capacityplan_one_per_cooperative",
+                violation_error_message=_("This cooperative already has a capacity plan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="projects_capacityplan_dates_in_order",
+                violation_error_message=_("The plan ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    workshops_planned__lte=WORKSHOPS_MAX,
+                    remote_every_days__gte=REMOTE_EVERY_MIN,
+                    remote_every_days__lte=REMOTE_EVERY_MAX,
+                ),
+                name="projects_capacityplan_rhythm_bounded",
+                violation_error_message=_(
+                    "At most 24 workshops; a remote follow-up every 7 to 90 days."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Capacity plan of %(cooperative)s") % {"cooperative": self.structure}
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:plan_detail", args=[self.structure.province.code, self.pk])
+
+    @property
+    def workshops_end(self) -> datetime.date:
+        """The day by which the last monthly workshop is due."""
+        return add_months(self.starts_on, self.workshops_planned) - datetime.timedelta(days=1)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.structure_id and self.structure.kind != StructureKind.COOPERATIVE:
+            errors["structure"] = _(
+                "A capacity plan is drawn up for a cooperative: “%(name)s” is %(kind)s."
+            ) % {"name": self.structure, "kind": self.structure.get_kind_display()}
+        elif self.structure_id:
+            others = CapacityPlan.objects.filter(structure_id=self.structure_id).exclude(pk=self.pk)
+            if others.exists():
+                errors["structure"] = _("This cooperative already has a capacity plan.")
+        start, end = self.starts_on, self.ends_on
+        bounded = all(
+            isinstance(d, datetime.date) and date_in_bounds(d, self.date_bounds[name])
+            for name, d in (("starts_on", start), ("ends_on", end))
+        )
+        if not 0 <= (self.workshops_planned or 0) <= WORKSHOPS_MAX:
+            bounded = False  # the field says why; the period is checked once it is right
+        if bounded:
+            if end <= start:
+                errors["ends_on"] = _("The plan ends after it starts.")
+            elif end > add_months(start, PLAN_MAX_MONTHS):
+                errors["ends_on"] = _("A plan runs for at most %(n)s months.") % {
+                    "n": PLAN_MAX_MONTHS
+                }
+            elif self.workshops_planned and end < self.workshops_end:
+                errors["ends_on"] = _(
+                    "%(n)s monthly workshops need the plan to run until %(day)s at least."
+                ) % {
+                    "n": self.workshops_planned,
+                    "day": formats.date_format(self.workshops_end, "SHORT_DATE_FORMAT"),
+                }
+        needs = (self.technical_needs, self.financial_needs, self.legal_needs)
+        if not any((n or "").strip() for n in needs):
+            errors["technical_needs"] = _(
+                "Write down at least one need of the cooperative: technical, financial or legal."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @transition(
+        source=Status.DRAFT,
+        target=Status.VALIDATED,
+        label=_("Validate the plan"),
+        perm=Perm.VALIDATE,
+        comment=Comment.OPTIONAL,
+        style="outline-success",
+    )
+    def validate(self):
+        if not self.activities.exists():
+            raise ValidationError(_("The action plan has no activity yet: add one first."))
+
+    @transition(
+        source=Status.VALIDATED,
+        target=Status.DRAFT,
+        label=_("Reopen for changes"),
+        perm=Perm.VALIDATE,
+        comment=Comment.REQUIRED,
+        style="outline-secondary",
+    )
+    def reopen(self):
+        pass
+
+
+def activity_late_q(today: datetime.date, prefix: str = "") -> Q:
+    """The one rule for a late line of an action plan, as a database condition: not done
+    (planned or in progress) and its deadline has passed (`deadline < today`)."""
+    open_statuses = [PlanActivity.Status.PLANNED, PlanActivity.Status.IN_PROGRESS]
+    return Q(**{f"{prefix}deadline__lt": today, f"{prefix}status__in": open_statuses})
+
+
+class PlanActivity(TrackedModel):
+    """A line of a cooperative's action plan: the activity, who carries it out, its deadline
+    (within the plan's period), its follow-up indicator, its performance indicator with a
+    target and what was achieved, the stakeholders who take part, and how far it is. "Late"
+    is not stored: a line not done whose deadline has passed is late (`activity_late_q`)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("plan activity status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("plan activity status", "in progress")
+        DONE = "done", pgettext_lazy("plan activity status", "done")
+
+    plan = models.ForeignKey(
+        CapacityPlan,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("capacity plan"),
+    )
+    activity = models.CharField(_("activity"), max_length=300)
+    responsible = models.CharField(
+        _("responsible"),
+        max_length=150,
+        help_text=_("Who carries it out: a member of the cooperative, the trainer, a partner."),
+    )
+    deadline = models.DateField(_("deadline"))
+    follow_up_indicator = models.CharField(
+        _("follow-up indicator"),
+        max_length=300,
+        blank=True,
+        help_text=_("What shows it is under way, e.g. “attendance sheet of the training”."),
+    )
+    performance_indicator = models.CharField(
+        _("performance indicator"),
+        max_length=300,
+        blank=True,
+        help_text=_("What shows it worked, e.g. “number of members keeping the cash book”."),
+    )
+    target = models.DecimalField(
+        _("target"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal(0), message=_("A target cannot be below zero.")),
+            MaxValueValidator(Decimal(1_000_000_000), message=_("This target is too large.")),
+        ],
+    )
+    achieved = models.DecimalField(
+        _("achieved"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal(0), message=_("What was achieved cannot be below zero.")),
+            MaxValueValidator(Decimal(1_000_000_000), message=_("This value is too large.")),
+        ],
+    )
+    stakeholders = models.ManyToManyField(
+        Stakeholder,
+        blank=True,
+        related_name="plan_activities",
+        verbose_name=_("stakeholders"),
+        help_text=_("The province's partners who take part (ODCO, ANAPEC, a bank…)."),
+    )
+    stakeholders_other = models.CharField(
+        _("other stakeholders"),
+        max_length=300,
+        blank=True,
+        help_text=_("Those not recorded among the province's stakeholders."),
+    )
+    status = models.CharField(
+        _("progress"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+
+    province_path = "plan__structure__province"
+    add_label = _("New activity")
+    date_bounds = {"deadline": (PROGRAMME_START, DATE_MAX)}
+    _history_m2m_fields = ["stakeholders"]
+
+    class Meta:
+        verbose_name = _("activity of the action plan")
+        verbose_name_plural = _("activities of the action plan")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["plan", "deadline"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=True) | Q(target__gte=0))
+                & (Q(achieved__isnull=True) | Q(achieved__gte=0)),
+                name="projects_planactivity_figures_not_negative",
+                violation_error_message=_("A target or what was achieved cannot be below zero."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.activity
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+
+    def is_late_on(self, today: datetime.date | None = None) -> bool:
+        return self.status != self.Status.DONE and self.deadline < (today or timezone.localdate())
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_late_on()
+
+    @property
+    def shown_status(self) -> str:
+        """The status as read: "late" for an open line past its deadline."""
+        if self.is_late:
+            return "late"
+        return self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        if self.is_late:
+            return str(pgettext_lazy("plan activity status", "late"))
+        return str(self.get_status_display())
+
+    def clean(self) -> None:
+        errors = {}
+        if self.plan_id and self.deadline:
+            plan = self.plan
+            if (
+                plan.starts_on
+                and plan.ends_on
+                and not plan.starts_on <= self.deadline <= plan.ends_on
+            ):
+                errors["deadline"] = _(
+                    "The deadline falls within the plan's period, from %(start)s to %(end)s."
+                ) % {
+                    "start": formats.date_format(plan.starts_on, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(plan.ends_on, "SHORT_DATE_FORMAT"),
+                }
+        if self.achieved is not None and self.target is None:
+            errors["target"] = _("Give the target that what was achieved is measured against.")
+        if errors:
+            raise ValidationError(errors)
+
+    def check_write(self, *, by, before, m2m) -> None:
+        """The stakeholders are of the cooperative's province (set after the save, so checked
+        here, before it, for every caller)."""
+        super().check_write(by=by, before=before, m2m=m2m)
+        chosen = (m2m or {}).get("stakeholders")
+        if chosen is None:
+            return
+        province_id = self.plan.structure.province_id
+        foreign = not_of_province(list(chosen), province_id)
+        if foreign:
+            raise ValidationError(
+                {
+                    "stakeholders": _("These stakeholders are of another province: %(names)s.")
+                    % {"names": ", ".join(str(s) for s in foreign)}
+                }
+            )

@@ -210,3 +210,24 @@ def province_card(province, perms_here) -> dict:
         dropped=Count("id", filter=Q(stage=Stage.DROPPED)),
     )
     return {"province": province, "holders": holders, "projects": projects}
+
+
+def imports_waiting_per_province(province_ids: list[int]) -> dict[int, int]:
+    """Holders' spreadsheets checked and not imported yet (waiting for a decision or the
+    go-ahead), per province (one query: runs are kept by province code)."""
+    from provinces.models import Province
+    from targa.core.models import ImportRun
+
+    waiting = (
+        ImportRun.objects.filter(
+            scope_code=OuterRef("code"), kind="projects.holders", state=ImportRun.State.PREVIEWED
+        )
+        .order_by()
+        .values("scope_code")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = Province.objects.filter(pk__in=province_ids).annotate(
+        n=Subquery(waiting, output_field=IntegerField())
+    )
+    return {pk: n for pk, n in rows.values_list("pk", "n") if n}

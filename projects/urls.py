@@ -63,3 +63,45 @@ urlpatterns += [
         history_view=accompaniment.VisitHistoryView,
     ),
 ]
+
+# Structures, and the cooperatives' capacity plans (seed 001): a plan's action plan lines are
+# under it, its PDF is a background job (the base's job pages show its progress).
+from projects import views_plans as plans  # noqa: E402
+
+urlpatterns += [
+    *crud.crud_urls(
+        "structures",
+        "structure",
+        list_view=plans.StructureListView,
+        create_view=plans.StructureCreateView,
+        detail_view=plans.StructureDetailView,
+        update_view=plans.StructureUpdateView,
+        delete_view=plans.StructureDeleteView,
+        history_view=plans.StructureHistoryView,
+    ),
+    *crud.crud_urls(
+        "plans",
+        "plan",
+        list_view=plans.PlanListView,
+        create_view=plans.PlanCreateView,
+        detail_view=plans.PlanDetailView,
+        update_view=plans.PlanUpdateView,
+        delete_view=plans.PlanDeleteView,
+        history_view=plans.PlanHistoryView,
+        transition_view=plans.PlanTransitionView,
+    ),
+    path("<str:code>/plans/<int:pk>/pdf/", plans.PlanPdfStartView.as_view(), name="plan_pdf"),
+    path(
+        "<str:code>/plans/<int:pk>/progress/",
+        plans.PlanProgressView.as_view(),
+        name="plan_progress",
+    ),
+    *crud.crud_urls(
+        "plans/<int:parent_pk>/activities",
+        "plan_activity",
+        create_view=plans.ActivityCreateView,
+        update_view=plans.ActivityUpdateView,
+        delete_view=plans.ActivityDeleteView,
+        history_view=plans.ActivityHistoryView,
+    ),
+]

@@ -24,6 +24,7 @@ from projects import selectors, services
 from projects.filters import BoardFilter, FunnelFilter, HolderFilter, ProjectFilter
 from projects.forms import HolderForm, MoveForm, ProjectForm
 from projects.models import AgeBand, Holder, Project, ProjectStep, Stage, stage_order
+from projects.resources import HolderPersonalResource, HolderResource
 from projects.selectors_accompaniment import project_visits
 from provinces.access import Perm
 from provinces.models import Sex
@@ -57,6 +58,8 @@ class HolderListView(HolderMixin, crud.ScopedListView):
     )
     card_fields = ("age", "commune", "projects")
     ordering = ("last_name", "first_name", "id")
+    resource_class = HolderResource
+    personal_resource_class = HolderPersonalResource  # CIN, phone: to those who record them
 
     def get_queryset(self):
         return (

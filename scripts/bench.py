@@ -353,6 +353,158 @@ def projects_funnel():
     return _median_get("coord.khenifra", reverse("projects:funnel", args=["05.301"]))
 
 
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 10_000))
+IMPORT_HEADERS = [
+    "Nom", "Prénom", "Sexe", "Date de naissance", "CIN", "Téléphone", "Commune",
+    "Date du consentement",
+]  # fmt: skip
+
+
+def _holders_sheet(n: int, prefix: str) -> bytes:
+    """An .xlsx of `n` holders of Khénifra, as field teams keep them."""
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+
+    from provinces.models import Commune
+
+    communes = list(
+        Commune.objects.filter(province__code="05.301").values_list("name_fr", flat=True)
+    )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(IMPORT_HEADERS)
+    born = datetime.date(1998, 1, 1)
+    for i in range(n):
+        sheet.append([
+            f"Ouhammou{i}", "Itto" if i % 2 else "Moha", "F" if i % 2 else "M",
+            born + datetime.timedelta(days=i % 3000), f"{prefix}{i:06d}",
+            f"06{i:08d}", communes[i % len(communes)], datetime.date(2026, 11, 2),
+        ])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _forget_holders(prefix: str) -> None:
+    from projects.models import Holder
+
+    Holder.history.filter(cin__startswith=prefix).delete()
+    Holder.objects.filter(cin__startswith=prefix)._raw_delete(Holder.objects.db)
+
+
+def _ours(data: bytes) -> str:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.imports import HolderImport
+    from provinces.models import Province
+    from targa.core import imports, tasks
+
+    coordinator = User.objects.get(username="coord.khenifra")
+    province = Province.objects.get(code="05.301")
+    start = time.perf_counter()
+    run = imports.import_start(
+        spec=HolderImport(), province=province, by=coordinator,
+        upload=SimpleUploadedFile("porteurs.xlsx", data),
+    )  # fmt: skip
+    tasks.run_job.call(str(run.preview_job_id))
+    run.refresh_from_db()
+    preview = time.perf_counter() - start
+    imports.import_commit(run=run, by=coordinator)
+    run.refresh_from_db()
+    tasks.run_job.call(str(run.commit_job_id))
+    run.refresh_from_db()
+    total = time.perf_counter() - start
+    return (
+        f"{run.state}: {run.result.get('created', 0):,} created; preview {preview:.1f} s, "
+        f"commit {total - preview:.1f} s, total {total:.1f} s"
+    )
+
+
+@bench(
+    f"import {IMPORT_ROWS:,} holders",
+    f"an .xlsx of {IMPORT_ROWS:,} holders previewed then committed by our import (the jobs)",
+    repeat=1,
+)
+def import_ours():
+    _forget_holders("ZA")
+    return _ours(_holders_sheet(IMPORT_ROWS, "ZA"))
+
+
+@bench(
+    f"import-export {IMPORT_ROWS:,} holders",
+    "the same .xlsx through django-import-export's row-by-row import (dry run, then for real)",
+    repeat=1,
+)
+def import_export_row_by_row():
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from projects.models import Holder
+    from provinces.models import Commune, Province
+
+    province = Province.objects.get(code="05.301")
+    coordinator = User.objects.get(username="coord.khenifra")
+
+    class CommuneWidget(widgets.ForeignKeyWidget):
+        def get_queryset(self, value, row, *args, **kwargs):
+            return Commune.objects.filter(province=province)
+
+    class HolderResource(resources.ModelResource):
+        last_name = fields.Field(attribute="last_name", column_name="Nom")
+        first_name = fields.Field(attribute="first_name", column_name="Prénom")
+        sex = fields.Field(attribute="sex", column_name="Sexe")
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="Date de naissance", widget=widgets.DateWidget()
+        )
+        cin = fields.Field(attribute="cin", column_name="CIN")
+        phone = fields.Field(attribute="phone", column_name="Téléphone")
+        commune = fields.Field(
+            attribute="commune",
+            column_name="Commune",
+            widget=CommuneWidget(Commune, field="name_fr"),
+        )
+        consent_on = fields.Field(
+            attribute="consent_on", column_name="Date du consentement", widget=widgets.DateWidget()
+        )
+
+        class Meta:
+            model = Holder
+            import_id_fields = ("cin",)
+            fields = ("last_name", "first_name", "sex", "birth_date", "cin", "phone", "commune",
+                      "consent_on")  # fmt: skip
+            skip_unchanged = True
+            clean_model_instances = True
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.province = province
+            instance.channel = Holder.Channel.OTHER
+            instance._history_user = coordinator
+
+        def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+            instance.province = province
+            instance.channel = Holder.Channel.OTHER
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+
+    _forget_holders("ZB")
+    data = _holders_sheet(IMPORT_ROWS, "ZB")
+    start = time.perf_counter()
+    dataset = tablib.Dataset().load(data, format="xlsx")
+    dry = HolderResource().import_data(dataset, dry_run=True, raise_errors=False)
+    preview = time.perf_counter() - start
+    real = HolderResource().import_data(dataset, dry_run=False, raise_errors=False)
+    total = time.perf_counter() - start
+    made = Holder.objects.filter(cin__startswith="ZB").count()
+    problems = [*dry.invalid_rows, *real.invalid_rows][:1] + [
+        e.error for _line, errors in real.row_errors()[:1] for e in errors
+    ]
+    return (
+        f"{made:,} created{f' (first error: {problems[0]})' if problems else ''}; "
+        f"dry run {preview:.1f} s, import {total - preview:.1f} s, total {total:.1f} s"
+    )
+
+
 def main(names: list[str]) -> int:
     known = {name for name, _what, _fn, _repeat in BENCHES}
     unknown = set(names) - known

@@ -330,6 +330,9 @@ EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 # Project holders the demo gives each programme province (`manage.py seed_demo`); the tests
 # seed fewer (tests/conftest.py), except the demo's own test.
 DEMO_HOLDERS_PER_PROVINCE = env.int("DEMO_HOLDERS_PER_PROVINCE", default=250)
+# Spreadsheets imported (targa.core.imports): the largest file and the most lines one takes.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # A running job whose worker has said nothing for this long was stopped: it is marked failed.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

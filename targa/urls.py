@@ -53,6 +53,7 @@ urlpatterns = [
     path("provinces/", include("projects.urls")),
     path("provinces/", include("targa.core.urls_exports")),
     path("provinces/", include("targa.core.urls_choices")),
+    path("provinces/", include("targa.core.urls_imports")),
     path("users/", include("provinces.urls_users")),
     path("jobs/", include("targa.core.urls_jobs")),
     path("admin/", admin.site.urls),

@@ -42,6 +42,7 @@ def main_pages() -> list[tuple[str, str]]:
     delivered = diagnostics.filter(status=Diagnostic.Status.DELIVERED).first()
     holder = Holder.objects.filter(province__code=KHENIFRA, projects__isnull=False).first()
     project = Project.objects.filter(province__code=KHENIFRA).order_by("-stage_since").first()
+    plan = demo_plan()
     return [
         ("home", "/"),
         ("province", f"{p}/"),
@@ -86,6 +87,12 @@ def main_pages() -> list[tuple[str, str]]:
         ("funnel", f"{p}/projects/funnel/"),
         ("sessions", f"{p}/sessions/"),
         ("session create", f"{p}/sessions/new/"),
+        ("structures", f"{p}/structures/"),
+        ("cooperative", plan.structure.get_absolute_url()),
+        ("plans", f"{p}/plans/"),
+        ("plan", plan.get_absolute_url()),
+        ("plan progress", f"{p}/plans/{plan.pk}/progress/"),
+        ("plan activity create", f"{p}/plans/{plan.pk}/activities/new/"),
     ]
 
 
@@ -133,6 +140,8 @@ def invalid_forms() -> list[InvalidForm]:
         InvalidForm("chain create, empty", f"{p}/valuechains/chains/new/"),
         InvalidForm("holder create, empty", f"{p}/holders/new/"),
         InvalidForm("session create, empty", f"{p}/sessions/new/"),
+        InvalidForm("plan create, empty", f"{p}/plans/new/"),
+        InvalidForm("structure create, empty", f"{p}/structures/new/"),
         InvalidForm(
             "weights, one above 100",
             f"{p}/valuechains/weights/",
@@ -172,3 +181,11 @@ def conflict_form() -> ConflictForm:
         f"/provinces/{KHENIFRA}/stakeholders/{stakeholder.pk}/edit/",
         stakeholder.pk,
     )
+
+
+def demo_plan():
+    """A capacity plan of the demo's Khénifra (`projects.demo_plans`), with its cooperative."""
+    from projects.models import CapacityPlan
+
+    plans = CapacityPlan.objects.filter(structure__province__code=KHENIFRA).order_by("pk")
+    return plans.select_related("structure__province").first()

@@ -929,3 +929,71 @@ class VisitFactory(RecordFactory):
     @classmethod
     def _save(cls, instance, *, by, m2m):
         return projects_services.visit_create(visit=instance, by=by).instance
+
+
+# Cooperatives' capacity plans (projects, seed 001) ------------------------------------------
+
+from projects import services_plans as plans_services  # noqa: E402
+from projects.models import CapacityPlan, PlanActivity  # noqa: E402
+
+
+class CooperativeFactory(StructureFactory):
+    kind = "cooperative"
+    name = factory.Sequence(lambda n: f"Coopérative Tifaouine {n}")
+    name_ar = factory.Sequence(lambda n: f"تعاونية تيفاوين {n}")
+
+
+class CapacityPlanFactory(RecordFactory):
+    """A cooperative's plan of six months that started 40 days ago, through `plan_create`; the
+    cooperative is made in `province` (A) unless given."""
+
+    class Meta:
+        model = CapacityPlan
+
+    class Params:
+        province = None
+
+    structure = factory.SubFactory(
+        CooperativeFactory,
+        by=factory.SelfAttribute("..by"),
+        province=factory.LazyAttribute(lambda o: o.factory_parent.province or default_province()),
+    )
+    starts_on = factory.LazyFunction(lambda: days(-40))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=200))
+    technical_needs = "Conditionnement du miel, étiquetage conforme."
+    financial_needs = "Tenue du livre de caisse, calcul du prix de revient."
+    legal_needs = "Mise à jour du registre des adhérents (loi 112-12)."
+    training_plan = "Gestion financière simplifiée\nHygiène et qualité (ONSSA)"
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        return plans_services.plan_create(plan=instance, by=by).instance
+
+
+class PlanActivityFactory(RecordFactory):
+    """A line of a plan's action plan, due 30 days before the plan ends, through
+    `activity_create`; `stakeholders` are passed like a field."""
+
+    class Meta:
+        model = PlanActivity
+
+    class Params:
+        province = None
+
+    plan = factory.SubFactory(
+        CapacityPlanFactory,
+        by=factory.SelfAttribute("..by"),
+        province=factory.SelfAttribute("..province"),
+    )
+    activity = factory.Sequence(lambda n: f"Formation en comptabilité {n}")
+    responsible = "Présidente de la coopérative"
+    deadline = factory.LazyAttribute(lambda o: o.plan.ends_on - datetime.timedelta(days=30))
+    follow_up_indicator = "Feuille de présence"
+    performance_indicator = "Adhérentes tenant le livre de caisse"
+    target = 10
+
+    @classmethod
+    def _save(cls, instance, *, by, m2m):
+        return plans_services.activity_create(
+            activity=instance, stakeholders=(m2m or {}).get("stakeholders", ()), by=by
+        ).instance

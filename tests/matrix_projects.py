@@ -132,3 +132,104 @@ MATRIX |= {
     ],
     "projects:visit_history": [Case(scoped(), kwargs=_visit)],
 }
+
+
+# Structures and the cooperatives' capacity plans: a draft plan with a line of its action plan.
+
+from tests.factories import (  # noqa: E402
+    CapacityPlanFactory,
+    CooperativeFactory,
+    PlanActivityFactory,
+    StructureFactory,
+)
+
+
+def cooperative(ctx):
+    return _once(ctx, "cooperative", lambda: CooperativeFactory(province=ctx["province_a"]))
+
+
+def plan(ctx):
+    return _once(ctx, "plan", lambda: CapacityPlanFactory(structure=cooperative(ctx)))
+
+
+def plan_line(ctx):
+    return _once(ctx, "plan_line", lambda: PlanActivityFactory(plan=plan(ctx)))
+
+
+def _structure(ctx):
+    return {"code": ctx["province_a"].code, "pk": cooperative(ctx).pk}
+
+
+def _bare_structure(ctx):
+    """A structure without plan nor project, so that its deletion goes through."""
+    made = _once(ctx, "bare_structure", lambda: StructureFactory(province=ctx["province_a"]))
+    return {"code": ctx["province_a"].code, "pk": made.pk}
+
+
+def _plan(ctx):
+    plan_line(ctx)  # validating it needs a line
+    return {"code": ctx["province_a"].code, "pk": plan(ctx).pk}
+
+
+def _plan_parent(ctx):
+    return {"code": ctx["province_a"].code, "parent_pk": plan(ctx).pk}
+
+
+def _plan_line(ctx):
+    return {**_plan_parent(ctx), "pk": plan_line(ctx).pk}
+
+
+def _validate(ctx):
+    return {"name": "validate", "version": plan(ctx).version}
+
+
+def _progress(ctx):
+    line = plan_line(ctx)
+    return {
+        "opened_versions": f"{line.pk}:{line.version}",
+        f"status_{line.pk}": "in_progress",
+        f"achieved_{line.pk}": "",
+    }
+
+
+MATRIX |= {
+    "projects:structure_list": [Case(scoped(), kwargs=_code)],
+    "projects:structure_create": [Case(change(), kwargs=_code)],
+    "projects:structure_detail": [Case(scoped(), kwargs=_structure)],
+    "projects:structure_edit": [Case(change(), kwargs=_structure)],
+    "projects:structure_delete": [
+        Case(validate(), kwargs=_bare_structure),
+        Case(validate(302), method="post", kwargs=_bare_structure),
+    ],
+    "projects:structure_history": [Case(scoped(), kwargs=_structure)],
+    "projects:plan_list": [Case(scoped(), kwargs=_code)],
+    "projects:plan_create": [Case(change(), kwargs=_code)],
+    "projects:plan_detail": [Case(scoped(), kwargs=_plan)],
+    "projects:plan_edit": [Case(change(), kwargs=_plan)],
+    "projects:plan_delete": [
+        Case(validate(), kwargs=_plan),
+        Case(validate(302), method="post", kwargs=_plan),
+    ],
+    "projects:plan_history": [Case(scoped(), kwargs=_plan)],
+    # A transition is a POST; validating is the coordinator's.
+    "projects:plan_transition": [
+        Case(validate(302), method="post", kwargs=_plan, data=_validate),
+        Case(scoped(405), kwargs=_plan),
+    ],
+    # Whoever may see the plan prepares its PDF (the answer: the redirect to the job's page).
+    "projects:plan_pdf": [
+        Case(scoped(302), method="post", kwargs=_plan, data=lambda ctx: {"lang": "ar"}),
+        Case(scoped(405), kwargs=_plan),
+    ],
+    "projects:plan_progress": [
+        Case(change(), kwargs=_plan),
+        Case(change(302), method="post", kwargs=_plan, data=_progress),
+    ],
+    "projects:plan_activity_create": [Case(change(), kwargs=_plan_parent)],
+    "projects:plan_activity_edit": [Case(change(), kwargs=_plan_line)],
+    "projects:plan_activity_delete": [
+        Case(validate(), kwargs=_plan_line),
+        Case(validate(302), method="post", kwargs=_plan_line),
+    ],
+    "projects:plan_activity_history": [Case(scoped(), kwargs=_plan_line)],
+}

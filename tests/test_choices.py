@@ -40,6 +40,7 @@ MAKERS = {
     "members": lambda p, word: CommitteeMemberFactory(province=p, name=f"Membre {word}"),
     "holders": lambda p, word: HolderFactory(province=p, last_name=f"Aït {word}"),
     "structures": lambda p, word: StructureFactory(province=p, name=f"Coopérative {word}"),
+    "cooperatives": lambda p, word: StructureFactory(province=p, name=f"Coopérative {word}"),
 }
 
 

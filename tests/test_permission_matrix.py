@@ -31,7 +31,16 @@ from tests import (
 )
 from tests.conftest import client_for
 from tests.factories import JobFactory, MembershipFactory, UserFactory
-from tests.matrix_support import ADMIN_LOGIN, ADMIN_ONLY, LOGIN, ROLES, Case, everyone, scoped
+from tests.matrix_support import (
+    ADMIN_LOGIN,
+    ADMIN_ONLY,
+    LOGIN,
+    ROLES,
+    Case,
+    everyone,
+    scoped,
+    validate,
+)
 
 APP_MATRICES = [
     matrix_provinces.MATRIX,
@@ -89,6 +98,25 @@ def _job(state="queued"):
 
 # A job is its owner's alone (agent A asked for it): anyone else gets the 404 of a missing one.
 OWNER_ONLY = {"anonymous": LOGIN, "agent_a": 200} | {r: 404 for r in ROLES[2:]}
+
+
+def _import_run(ctx):
+    """A spreadsheet uploaded by province A's coordinator (its preview not run)."""
+    from targa.core.models import ImportRun
+
+    if "import_run" not in ctx:
+        ctx["import_run"] = ImportRun.objects.create(
+            kind="projects.holders",
+            scope_code=ctx["province_a"].code,
+            owner=ctx["users"]["coord_a"],
+            filename="porteurs.csv",
+            file_type="csv",
+            size=10,
+            sha256="0" * 64,
+            state=ImportRun.State.PREVIEWED,
+        )
+    return {**_a(ctx), "pk": ctx["import_run"].pk}
+
 
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(everyone(200))],
@@ -148,6 +176,27 @@ MATRIX: dict[str, list[Case]] = {
             method="post",
             kwargs=_a,
             data=lambda ctx: {"exporter": "cpde.workbook", "format": "xlsx"},
+        ),
+    ],
+    # Imports: coordinators and administrators of the province.
+    "imports:start": [
+        Case(validate(), kwargs=lambda ctx: {**_a(ctx), "kind": "projects.holders"}),
+        # An upload without a file is refused on the page.
+        Case(
+            validate(400), method="post", kwargs=lambda ctx: {**_a(ctx), "kind": "projects.holders"}
+        ),
+    ],
+    "imports:template": [
+        Case(validate(), kwargs=lambda ctx: {**_a(ctx), "kind": "projects.holders"}),
+    ],
+    # Someone else of the province sees the run; only the one who uploaded it decides.
+    "imports:run": [
+        Case(validate(), kwargs=_import_run),
+        Case(
+            validate(302) | {"admin": 403},
+            method="post",
+            kwargs=_import_run,
+            data=lambda ctx: {"action": "decide"},
         ),
     ],
     # Suggestions of a search field: the province's records, for whoever may open it.

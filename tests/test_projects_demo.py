@@ -1,5 +1,6 @@
 """The project holders' demo: a few hundred holders a province, named in both scripts, their
-projects at every stage of the pipeline, each with a path that holds together, and nothing
+projects at every stage of the pipeline, each with a path that holds together, the
+accompaniment (sessions of the last year, visits after creation, a few overdue), and nothing
 added when the seed runs again."""
 
 import datetime
@@ -13,13 +14,19 @@ from django.utils import timezone
 from projects import demo as projects_demo
 from projects.models import (
     CIN_PATTERN,
+    VISITED_STAGES,
     Holder,
     Project,
     ProjectStep,
+    Session,
+    SessionKind,
     Stage,
     Structure,
+    StructureKind,
+    Visit,
     stage_order,
 )
+from projects.selectors_alerts import overdue_follow_ups, overdue_follow_ups_per_province
 from provinces import demo as provinces_demo
 from provinces.models import Province, Sex
 from tests.conftest import ensure_territories, shared_data
@@ -134,8 +141,92 @@ def test_the_demo_projects_meet_the_models_rules(khenifra):
     assert Structure.objects.filter(province=khenifra).exclude(name_ar="").count() >= 10
 
 
+def first_days(khenifra, stage: str) -> dict[int, datetime.date]:
+    """The day each project of the province first reached `stage`."""
+    out = {}
+    steps = ProjectStep.objects.filter(project__province=khenifra, to_stage=stage)
+    for project_id, on in steps.order_by("-on").values_list("project_id", "on"):
+        out[project_id] = on
+    return out
+
+
+def test_the_demo_sessions_of_the_last_year_are_of_every_kind_with_those_trained(khenifra):
+    sessions = list(
+        Session.objects.filter(province=khenifra).prefetch_related("holders", "structures")
+    )
+    today = timezone.localdate()
+    assert len(sessions) >= 25
+    assert {s.kind for s in sessions} == set(SessionKind.values)
+    assert all(today - datetime.timedelta(days=366) <= s.on <= today for s in sessions)
+    topics = {s.topic for s in sessions}
+    assert {"Élaboration du plan d'affaires", "Hygiène et normes ONSSA"} <= topics
+    assert all(s.trainer and s.hours for s in sessions)
+    for s in sessions:
+        s.full_clean()
+    remote = [s for s in sessions if s.kind in (SessionKind.PHONE, SessionKind.VIDEO)]
+    assert remote and all(s.commune_id is None and not s.place for s in remote)
+    workshops = [s for s in sessions if s.kind == SessionKind.WORKSHOP]
+    assert workshops and all(s.structures.all() for s in workshops)
+    assert all(
+        st.kind == StructureKind.COOPERATIVE and st.province_id == khenifra.pk
+        for s in sessions
+        for st in s.structures.all()
+    )
+    # Those present had reached the training stage by the day, and not left the pipeline.
+    trained, dropped = first_days(khenifra, Stage.TRAINING), {}
+    for project in Project.objects.filter(province=khenifra, stage=Stage.DROPPED):
+        dropped[project.holder_id] = project.stage_since
+    by_holder = dict(Project.objects.filter(province=khenifra).values_list("holder_id", "pk"))
+    present = [(s, h) for s in sessions for h in s.holders.all()]
+    # The capacity plans' workshops and remote follow-ups are the cooperative's, not holders'.
+    with_holders = {s.pk for s, _h in present}
+    assert len(with_holders) >= 20 and len(present) >= 3 * len(with_holders)
+    for session, holder in present:
+        assert trained[by_holder[holder.pk]] <= session.on
+        assert session.on <= dropped.get(holder.pk, today)
+
+
+def test_each_created_project_has_one_to_four_visits_after_its_creation(khenifra):
+    today = timezone.localdate()
+    created = first_days(khenifra, Stage.CREATED)
+    projects = Project.objects.filter(province=khenifra, stage__in=VISITED_STAGES)
+    visits = defaultdict(list)
+    for visit in Visit.objects.filter(project__province=khenifra).order_by("on", "id"):
+        visits[visit.project_id].append(visit)
+    assert set(visits) == {p.pk for p in projects} and len(visits) >= 10
+    for project in projects:
+        rows = visits[project.pk]
+        end = project.stage_since if project.stage == Stage.GRADUATED else today
+        assert 1 <= len(rows) <= 4
+        assert created[project.pk] <= rows[0].on and rows[-1].on <= end
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert before.on < after.on
+            assert before.on < before.next_visit_on <= after.on  # planned, then made
+            assert before.turnover < after.turnover
+            assert before.jobs_created <= after.jobs_created
+        assert all(v.observations and v.income_change and v.jobs_created >= 1 for v in rows)
+        if project.stage == Stage.GRADUATED:
+            assert rows[-1].next_visit_on is None
+        else:
+            assert rows[-1].next_visit_on > rows[-1].on
+        for visit in rows:
+            visit.full_clean()
+    assert any(len(rows) >= 3 for rows in visits.values())
+
+
+def test_a_few_demo_projects_are_overdue_for_their_follow_up_visit(khenifra):
+    today = timezone.localdate()
+    followed = Project.objects.filter(province=khenifra, stage__in=[Stage.CREATED, Stage.FOLLOW_UP])
+    overdue = set(overdue_follow_ups(followed).values_list("pk", flat=True))
+    assert 1 <= len(overdue) <= followed.count() // 3
+    assert overdue_follow_ups_per_province([khenifra.pk]) == {khenifra.pk: len(overdue)}
+    for project in followed:
+        last = project.visits.order_by("-on", "-id").first()
+        assert (last.next_visit_on < today) == (project.pk in overdue)
+
+
 def test_a_second_run_of_the_demo_adds_nothing(khenifra):
-    models = (Holder, Project, ProjectStep, Structure, Holder.history.model)
+    models = (Holder, Project, ProjectStep, Structure, Session, Visit, Holder.history.model)
     before = [m.objects.count() for m in models]
     projects_demo.seed(provinces=[KHENIFRA], holders=250)
     assert [m.objects.count() for m in models] == before

@@ -248,3 +248,28 @@ def test_the_name_in_the_other_script_is_shown_under_the_name(users):
     assert "Youssef Benali" in title(french) and "يوسف بنعلي" in subtitle(french)
     assert "يوسف بنعلي" in title(arabic) and "Youssef Benali" in subtitle(arabic)
     assert "يوسف بنعلي" not in subtitle(arabic)
+
+
+def test_the_holders_export_has_cin_and_phone_only_for_those_who_record_them(users, province_a):
+    from targa.core.models import PersonalDataExport
+
+    made = [
+        HolderFactory(cin=f"V{500000 + i}", phone="0661234567", by=users["admin"]) for i in range(3)
+    ]
+    viewer = client_for(users["viewer"]).get(url("holder_list", province_a, export="csv"))
+    assert viewer.status_code == 200
+    text_viewer = viewer.content.decode("utf-8-sig")
+    assert "V500000" not in text_viewer and "0661234567" not in text_viewer
+    assert "Salma" in text_viewer and not PersonalDataExport.objects.exists()
+    agent = client_for(users["agent_a"]).get(url("holder_list", province_a, export="xlsx", sex="F"))
+    assert agent.status_code == 200
+    log = PersonalDataExport.objects.get()
+    assert log.user == users["agent_a"] and log.n_rows == 3 and log.file_format == "xlsx"
+    assert sorted(log.row_ids) == sorted(h.pk for h in made) and "sex=F" in log.query
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(agent.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "CIN" in values and "V500001" in values

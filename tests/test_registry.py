@@ -27,6 +27,9 @@ def test_the_apps_declare_the_menu_cards_alerts_and_demo_seeds():
         "diagnostics_to_review",
         "late_flagship_actions",
         "overdue_actions",
+        "overdue_follow_ups",
+        "overdue_plan_follow_ups",
+        "imports_waiting",
     ]
     assert [app for app, _seed in registry.demo_seeds()] == [
         "provinces",

@@ -104,8 +104,9 @@ def run_list_export(job) -> tuple[str, str, bytes]:
     view = list_view_for(job.owner, job.params["path"], job.params.get("query", ""))
     qs, _filterset, _q = view.filtered()
     progress = jobs.Progress(job, total=qs.count(), step=gettext("Writing the rows"))
+    resource = view.export_resource(qs, job.params["format"], query=job.params.get("query", ""))
     return export_file(
-        view.resource_class,
+        resource,
         qs,
         job.params["format"],
         stem=view.export_stem(),
@@ -416,6 +417,10 @@ class ScopedListView(ScopedMixin, TemplateView):
     # responsible); None: found from the model (see `list_columns`).
     card_fields: tuple[str, ...] | None = None
     resource_class = None  # django-import-export resource for the export
+    # The same rows with personal data (national IDs, phones…), exported to those with
+    # `personal_perm` only; each such export is recorded (who, when, which rows).
+    personal_resource_class = None
+    personal_perm = Perm.CHANGE
     ordering: tuple[str, ...] = ("-id",)  # the default order; `order()` may compute one
     paginate_by = settings.PAGE_SIZE
 
@@ -509,6 +514,21 @@ class ScopedListView(ScopedMixin, TemplateView):
             return self.export(fmt)
         return super().get(request, *args, **kwargs)
 
+    def export_resource(self, qs: QuerySet, fmt: str, *, query: str):
+        """The resource the person's export is written with: with personal data if their
+        role needs it (the export is then recorded, with its rows), else without."""
+        if self.personal_resource_class is None or self.personal_perm not in self.perms_here:
+            return self.resource_class
+        exports.record_personal_export(
+            user=self.request.user,
+            queryset=qs,
+            scope_code=self.province.code,
+            path=self.request.path,
+            query=query,
+            fmt=fmt,
+        )
+        return self.personal_resource_class
+
     def export_stem(self) -> str:
         return f"{self.model._meta.model_name}-{self.province.code}"
 
@@ -522,9 +542,8 @@ class ScopedListView(ScopedMixin, TemplateView):
         qs, _filterset, _q = self.filtered()
         title = self.export_title()
         if qs.count() <= settings.EXPORT_INLINE_MAX_ROWS:
-            return export_response(
-                self.resource_class, qs, fmt, stem=self.export_stem(), title=title
-            )
+            resource = self.export_resource(qs, fmt, query=self.request.GET.urlencode())
+            return export_response(resource, qs, fmt, stem=self.export_stem(), title=title)
         job = jobs.job_start(
             kind="list_export",
             label=f"{title} · {self.province.name} ({fmt.upper()})",

@@ -443,3 +443,20 @@ class TypedXLSX(base_formats.XLSX):
         title = dataset.title or ""
         write_book([Table.from_dataset(dataset, title)], out, title=title)
         return out.getvalue()
+
+
+def record_personal_export(*, user, queryset, scope_code: str, path: str, query: str, fmt: str):
+    """Keep who exported which rows holding personal data (one query for the ids)."""
+    from targa.core.models import PersonalDataExport
+
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    return PersonalDataExport.objects.create(
+        user=user,
+        scope_code=scope_code,
+        model=queryset.model._meta.label_lower,
+        path=path[:300],
+        query=query,
+        file_format=fmt,
+        n_rows=len(ids),
+        row_ids=ids,
+    )

@@ -257,3 +257,96 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+def import_file_path(run: "ImportRun", filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportRun(models.Model):
+    """A spreadsheet uploaded to be imported (`targa.core.imports`): the file as sent, its
+    preview (what it would create, leave alone, flag as a possible duplicate, and its bad
+    lines), the person's decisions on the flagged lines, and its commit."""
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", _("being checked")
+        PREVIEWED = "previewed", _("checked")
+        REFUSED = "refused", _("refused")
+        COMMITTING = "committing", _("being imported")
+        COMMITTED = "committed", _("imported")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    scope_code = models.CharField(_("province"), max_length=20)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PREVIEWING
+    )
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    preview_job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    commit_job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["scope_code", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:run", args=[self.scope_code, self.pk])
+
+    @property
+    def waiting(self) -> bool:
+        """Checked and not imported yet: waiting for the person's decision or commit."""
+        return self.state == self.State.PREVIEWED
+
+
+class PersonalDataExport(models.Model):
+    """An export that held personal data (national IDs, phones, e-mails): who asked for it,
+    when, of which list and filters, and which rows (law 09-08: every such export is kept)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="personal_exports",
+        verbose_name=_("exported by"),
+    )
+    at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    scope_code = models.CharField(_("province"), max_length=20)
+    model = models.CharField(_("records"), max_length=100)  # "app_label.modelname"
+    path = models.CharField(_("list"), max_length=300)
+    query = models.TextField(_("filters"), blank=True)
+    file_format = models.CharField(_("format"), max_length=8)
+    n_rows = models.PositiveIntegerField(_("rows"))
+    row_ids = models.JSONField(_("ids of the rows"), default=list)
+
+    class Meta:
+        verbose_name = _("export of personal data")
+        verbose_name_plural = _("exports of personal data")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["scope_code", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.model} · {self.user} · {self.at:%Y-%m-%d %H:%M}"

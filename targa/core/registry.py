@@ -70,6 +70,8 @@ class Contributions:
     # Background job kinds the app runs (targa.core.tasks): kind → dotted path of
     # `run(job) -> (filename, content type, content)`; kinds are "<app>.<name>".
     job_runners: tuple[tuple[str, str], ...] = ()
+    # Spreadsheets the app imports (targa.core.imports.ImportSpec instances).
+    importers: tuple = ()
 
 
 def app_contributions() -> list[tuple[str, Contributions]]:

@@ -8,9 +8,14 @@ from targa.core.models import Job
 
 
 def _runner(kind: str):
-    from targa.core import crud, exporters, registry
+    from targa.core import crud, exporters, imports, registry
 
-    runners = {"list_export": crud.run_list_export, "export": exporters.run_export}
+    runners = {
+        "list_export": crud.run_list_export,
+        "export": exporters.run_export,
+        imports.PREVIEW_JOB: imports.run_preview,
+        imports.COMMIT_JOB: imports.run_commit,
+    }
     runner = runners.get(kind) or registry.job_runner(kind)
     if runner is None:
 
