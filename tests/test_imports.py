@@ -246,7 +246,13 @@ def test_only_coordinators_of_the_province_import(users, province_a, province_b,
     )
     # someone else of the province sees the run, and may not commit it
     admin = client_for(users["admin"])
-    assert admin.get(run.get_absolute_url()).status_code == 200
+    seen = admin.get(run.get_absolute_url())
+    assert seen.status_code == 200
+    # the report is the uploader's file (its download is theirs only): not offered to others
+    assert 'data-testid="import-report"' not in text(seen)
+    assert 'data-testid="import-report"' in text(
+        client_for(users["coord_a"]).get(run.get_absolute_url())
+    )
     admin.post(run.get_absolute_url(), {"action": "commit"})
     run.refresh_from_db()
     assert run.state == ImportRun.State.PREVIEWED
