@@ -319,3 +319,31 @@ def test_a_preview_whose_job_failed_says_so_and_offers_to_try_again(users, provi
     assert 'data-testid="import-failed"' in page and "data-hx-trigger" not in page
     panel = client.get(f"{run.get_absolute_url()}?panel=1", headers={"HX-Request": "true"})
     assert panel.status_code == 204 and panel["HX-Refresh"] == "true"
+
+
+def test_the_spreadsheets_of_imports_that_are_over_are_deleted_after_some_days(
+    users, province_a, sheet_world
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client = client_for(users["coord_a"])
+    _response, done = upload(client, province_a, csv_file(good_rows(sheet_world)))
+    client.post(done.get_absolute_url(), {"action": "commit"})
+    run_queued_tasks()
+    _response, waiting = upload(client, province_a, csv_file(good_rows(sheet_world, 5)))
+    old = timezone.now() - datetime.timedelta(days=40)
+    ImportRun.objects.update(created_at=old)
+    path = done.file.path
+    out = io.StringIO()
+    call_command("prune_imports", stdout=out)
+    done.refresh_from_db()
+    waiting.refresh_from_db()
+    assert "1 spreadsheet(s) deleted." in out.getvalue()
+    assert not done.file and done.result["created"] == 6  # the run stays, with what it did
+    assert waiting.file  # still waiting for its decision: kept
+    import os
+
+    assert not os.path.exists(path)

@@ -606,6 +606,22 @@ def run_commit(job: Job) -> tuple[str, str, bytes]:
     return _report(run, rows, plan)
 
 
+def prune_files(*, older_than_days: int = 30) -> int:
+    """Delete the uploaded spreadsheets (personal data) of the runs that are over, imported
+    or refused, more than `older_than_days` ago; the runs stay, with what they did. How many
+    files were deleted."""
+    limit = timezone.now() - datetime.timedelta(days=older_than_days)
+    over = ImportRun.objects.filter(
+        state__in=[ImportRun.State.COMMITTED, ImportRun.State.REFUSED], created_at__lt=limit
+    ).exclude(file="")
+    n = 0
+    for run in over.iterator():
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
+        n += 1
+    return n
+
+
 def template_file(spec: ImportSpec) -> bytes:
     """The downloadable template: the columns' headers in the person's language, an example."""
     from openpyxl import Workbook
