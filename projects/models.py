@@ -341,11 +341,11 @@ class Structure(TrackedModel):
 
     @property
     def women_share(self) -> Decimal | None:
-        return _share(self.women_young + self.women_adult, self.members)
+        return share_of(self.women_young + self.women_adult, self.members)
 
     @property
     def young_share(self) -> Decimal | None:
-        return _share(self.women_young + self.men_young, self.members)
+        return share_of(self.women_young + self.men_young, self.members)
 
     def age_in_months(self, on: datetime.date | None = None) -> int | None:
         if self.created_on is None:
@@ -368,7 +368,8 @@ class Structure(TrackedModel):
         super().save(*args, **kwargs)
 
 
-def _share(part: int, whole: int) -> Decimal | None:
+def share_of(part: int, whole: int) -> Decimal | None:
+    """`part` as a percentage of `whole`, to a tenth (None when there is no whole)."""
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))

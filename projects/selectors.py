@@ -24,7 +24,15 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from projects.filters import born_in_band
-from projects.models import ACTIVE_STAGES, AgeBand, Holder, Project, ProjectStep, Stage
+from projects.models import (
+    ACTIVE_STAGES,
+    AgeBand,
+    Holder,
+    Project,
+    ProjectStep,
+    Stage,
+    share_of,
+)
 from provinces.models import Sex
 from targa.core.ordering import search_key
 
@@ -179,17 +187,11 @@ def funnel(projects: QuerySet, *, names: dict[str, str], order: list[str]) -> li
                 list(sexes[i].values()),
                 list(bands[i].values()),
                 dropped[i],
-                _share(reached[i], reached[0]),
-                _share(reached[i], reached[i - 1]) if i else None,
+                share_of(reached[i], reached[0]),
+                share_of(reached[i], reached[i - 1]) if i else None,
             )
         )
     return rows
-
-
-def _share(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 # The province page ---------------------------------------------------------------------------
